@@ -1,0 +1,153 @@
+/**
+ * The one typed configuration of Aktenlauf, read from environment variables and validated.
+ * Every variable is documented in the README (section "Configuration") with its default.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const envSchema = z.object({
+  AKTENLAUF_DATA_DIR: z.string().default('data'),
+  AKTENLAUF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('aktenlauf'),
+  TEMPORAL_CLI: optionalString,
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_RETENTION_DAYS: positiveInt.max(3650).default(30),
+
+  REDIS_URL: optionalString,
+  AKTENLAUF_REDIS_PORT: port.default(6390),
+
+  CHROMIUM_PATH: optionalString,
+
+  CONSOLE_HOST: z.string().default('127.0.0.1'),
+  CONSOLE_PORT: port.default(3000),
+  CONSOLE_PUBLIC_URL: optionalString,
+  CONSOLE_SESSION_HOURS: positiveInt.max(24).default(8),
+  AKTENLAUF_USERS_FILE: optionalString,
+  AKTENLAUF_DEMO_PASSWORD: optionalString,
+
+  AKTENLAUF_CODEC_KEYS: optionalString,
+
+  INTAKE_SCANNER_DIR: optionalString,
+  INTAKE_POLL_MS: positiveInt.default(1000),
+  INTAKE_STABLE_MS: z.coerce.number().int().min(0).default(2000),
+
+  SIMULATOR_PORT: port.default(4010),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  dataDir: string;
+  logLevel: Env['AKTENLAUF_LOG_LEVEL'];
+  temporal: {
+    /** true when Aktenlauf starts its own dev server (no TEMPORAL_ADDRESS given). */
+    embedded: boolean;
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    cliPath?: string;
+    port: number;
+    uiPort: number;
+    retentionDays: number;
+    dbFile: string;
+  };
+  redis: {
+    /** true when REDIS_URL was given explicitly: then it must answer, no fallback. */
+    explicit: boolean;
+    url: string;
+    embeddedPort: number;
+    dir: string;
+  };
+  chromiumPath?: string;
+  console: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    sessionHours: number;
+    usersFile: string;
+    demoPassword?: string;
+  };
+  codec: {
+    keysFromEnv?: string;
+    keyFile: string;
+  };
+  intake: {
+    scannerDir: string;
+    storeDir: string;
+    pollMs: number;
+    stableMs: number;
+  };
+  simulators: { port: number };
+  runDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Ungültige Konfiguration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.AKTENLAUF_DATA_DIR);
+  const consoleHostForUrl = e.CONSOLE_HOST === '0.0.0.0' ? '127.0.0.1' : e.CONSOLE_HOST;
+  return {
+    dataDir,
+    logLevel: e.AKTENLAUF_LOG_LEVEL,
+    temporal: {
+      embedded: !e.TEMPORAL_ADDRESS,
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      retentionDays: e.TEMPORAL_RETENTION_DAYS,
+      dbFile: path.join(dataDir, 'temporal.db'),
+    },
+    redis: {
+      explicit: Boolean(e.REDIS_URL),
+      url: e.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      embeddedPort: e.AKTENLAUF_REDIS_PORT,
+      dir: path.join(dataDir, 'redis'),
+    },
+    chromiumPath: e.CHROMIUM_PATH,
+    console: {
+      host: e.CONSOLE_HOST,
+      port: e.CONSOLE_PORT,
+      publicUrl: e.CONSOLE_PUBLIC_URL ?? `http://${consoleHostForUrl}:${e.CONSOLE_PORT}`,
+      sessionHours: e.CONSOLE_SESSION_HOURS,
+      usersFile: e.AKTENLAUF_USERS_FILE ? path.resolve(cwd, e.AKTENLAUF_USERS_FILE) : path.join(dataDir, 'users.json'),
+      demoPassword: e.AKTENLAUF_DEMO_PASSWORD,
+    },
+    codec: {
+      keysFromEnv: e.AKTENLAUF_CODEC_KEYS,
+      keyFile: path.join(dataDir, 'codec-keys.json'),
+    },
+    intake: {
+      scannerDir: e.INTAKE_SCANNER_DIR ? path.resolve(cwd, e.INTAKE_SCANNER_DIR) : path.join(dataDir, 'intake', 'scanner'),
+      storeDir: path.join(dataDir, 'store', 'eingang'),
+      pollMs: e.INTAKE_POLL_MS,
+      stableMs: e.INTAKE_STABLE_MS,
+    },
+    simulators: { port: e.SIMULATOR_PORT },
+    runDir: path.join(dataDir, 'run'),
+  };
+}

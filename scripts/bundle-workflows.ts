@@ -1,0 +1,28 @@
+/** Builds the workflow bundle once at build time (production: no bundling at worker start). */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { failureConverterPath } from '../platform/temporal';
+
+export async function buildWorkflowBundle(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
+  return code;
+}
+
+if (require.main === module) {
+  const out = path.resolve(__dirname, '..', 'workflow-bundle.js');
+  buildWorkflowBundle().then(
+    (code) => {
+      fs.writeFileSync(out, code);
+      console.log(`workflow bundle: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)`);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
