@@ -1,0 +1,149 @@
+/**
+ * `aktenlauf up`: the whole local stack in one command.
+ * Temporal dev server (SQLite under data/), Redis, the worker, the intake watcher, the
+ * console and the simulators; prints the URLs, runs until Ctrl-C, then stops every child
+ * in order. A child that dies is restarted with backoff; one that keeps dying stops the stack.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import type { Config } from '../platform/config';
+import { loadKeyRing } from '../platform/codec';
+import { connect, ensureNamespace } from '../platform/temporal';
+import { ensureChromium } from '../scripts/stack/chromium';
+import { killStale, spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
+import { ensureRedis, redactUrl } from '../scripts/stack/redis';
+import { devServerOptionsFromConfig, ensureTemporalCli, startDevServer } from '../scripts/stack/temporal';
+
+interface NodeService {
+  name: string;
+  script: string;
+  label: string;
+}
+
+const SERVICES: NodeService[] = [
+  { name: 'worker', script: 'workers/temporal-worker.js', label: 'Temporal-Worker' },
+  { name: 'simulators', script: 'workers/simulators.js', label: 'Simulatoren' },
+  { name: 'console', script: 'console/server.js', label: 'Konsole' },
+  { name: 'intake', script: 'workers/intake-watcher.js', label: 'Posteingang-Überwachung' },
+];
+
+const say = (m: string) => process.stdout.write(`${m}\n`);
+
+export async function up(cfg: Config): Promise<number> {
+  const t0 = Date.now();
+  const logDir = path.join(cfg.dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const stale = killStale(cfg.runDir);
+  if (stale.length) say(`Aufgeräumt: übrig gebliebene Prozesse eines früheren Laufs beendet: ${stale.join(', ')}`);
+
+  const keys = loadKeyRing({ keysFromEnv: cfg.codec.keysFromEnv, keyFile: cfg.codec.keyFile, generate: true });
+  if (keys.source === 'generated') {
+    say(`WARNUNG: Kein AKTENLAUF_CODEC_KEYS gesetzt – lokaler Schlüssel erzeugt in ${cfg.codec.keyFile}.`);
+    say('         Für den Betrieb einen Schlüssel aus dem Schlüsselspeicher über AKTENLAUF_CODEC_KEYS geben.');
+  }
+
+  const infra: ManagedProcess[] = [];
+  const services = new Map<string, ManagedProcess>();
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    for (const s of [...SERVICES].reverse()) {
+      const p = services.get(s.name);
+      if (p) await stopManaged(p);
+    }
+    for (const p of infra.reverse()) await stopManaged(p);
+  };
+
+  try {
+    const redisPromise = ensureRedis({ explicit: cfg.redis.explicit, url: cfg.redis.url, port: cfg.redis.embeddedPort, dir: cfg.redis.dir, runDir: cfg.runDir, logDir, log: say });
+    let temporalAddress = cfg.temporal.address;
+    if (cfg.temporal.embedded) {
+      const cli = await ensureTemporalCli(cfg.temporal.cliPath, say);
+      const server = await startDevServer(devServerOptionsFromConfig(cfg, cli.path, false));
+      infra.push(server.process);
+      temporalAddress = server.address;
+    } else {
+      const conn = await connect(cfg.temporal.address);
+      await ensureNamespace(conn, cfg.temporal.namespace, cfg.temporal.retentionDays);
+      await conn.close();
+    }
+    const redis = await redisPromise;
+    if (redis.embedded) infra.push(redis.embedded.process);
+    let chromium = '';
+    try {
+      chromium = ensureChromium(cfg.chromiumPath, say);
+    } catch (err) {
+      say(`WARNUNG: ${(err as Error).message} (Robots und Browser-Tests brauchen Chromium)`);
+    }
+
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      AKTENLAUF_DATA_DIR: cfg.dataDir,
+      AKTENLAUF_REDIS_URL_EFFECTIVE: redis.url,
+      ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
+    };
+    const distRoot = path.resolve(__dirname, '..');
+    const restarts = new Map<string, number[]>();
+    const startService = async (s: NodeService): Promise<void> => {
+      const p = spawnManaged(s.name, process.execPath, [path.join(distRoot, s.script)], { runDir: cfg.runDir, logDir, env: childEnv, ipc: true });
+      services.set(s.name, p);
+      const ready = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${s.label} meldet sich nicht bereit (Log: ${p.logFile})`)), 60000);
+        p.child.on('message', (m: { type?: string }) => {
+          if (m?.type === 'ready') {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        void p.exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`${s.label} hat sich beim Start beendet (Code ${code}); Log: ${p.logFile}`));
+        });
+      });
+      await ready;
+      void p.exited.then(async (code) => {
+        if (stopping) return;
+        const now = Date.now();
+        const recent = (restarts.get(s.name) ?? []).filter((t) => now - t < 5 * 60000);
+        recent.push(now);
+        restarts.set(s.name, recent);
+        if (recent.length > 5) {
+          say(`FEHLER: ${s.label} ist in 5 Minuten mehr als 5-mal abgestürzt (Log: ${p.logFile}); Aktenlauf wird beendet.`);
+          process.kill(process.pid, 'SIGTERM');
+          return;
+        }
+        const delay = Math.min(30000, 1000 * 2 ** (recent.length - 1));
+        say(`${s.label} hat sich beendet (Code ${code}); Neustart in ${delay / 1000} s …`);
+        await new Promise((r) => setTimeout(r, delay));
+        if (!stopping) await startService(s).catch((err: Error) => say(`Neustart fehlgeschlagen: ${err.message}`));
+      });
+    };
+    for (const s of SERVICES) await startService(s);
+
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    say('');
+    say(`Aktenlauf läuft (Start in ${secs} s).`);
+    say(`  Konsole:            ${cfg.console.publicUrl}`);
+    if (cfg.temporal.embedded) say(`  Temporal Web UI:    http://127.0.0.1:${cfg.temporal.uiPort}`);
+    say(`  Temporal (gRPC):    ${temporalAddress}`);
+    say(`  Redis:              ${redactUrl(redis.url)}${redis.embedded ? ' (eigener redis-server, Daten in data/redis)' : ''}`);
+    say(`  Simulatoren:        http://127.0.0.1:${cfg.simulators.port}`);
+    say(`  Scanner-Eingang:    ${cfg.intake.scannerDir}`);
+    say(`  Daten und Logs:     ${cfg.dataDir}`);
+    say(cfg.console.demoPassword ? '  Anmeldung:          Demo-Benutzer, Passwort aus AKTENLAUF_DEMO_PASSWORD' : `  Anmeldung:          Demo-Benutzer und Passwort in ${path.join(cfg.dataDir, 'demo-zugang.txt')}`);
+    say('Beenden mit Strg+C.');
+
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    say('Beende Aktenlauf …');
+    await stopAll();
+    say('Alle Prozesse beendet.');
+    return 0;
+  } catch (err) {
+    say(`FEHLER: ${(err as Error).message}`);
+    await stopAll();
+    return 1;
+  }
+}

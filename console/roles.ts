@@ -1,0 +1,58 @@
+/**
+ * Roles of the console and the pages each role may open. One table: the navigation
+ * and the server-side checks read the same entries, so they cannot drift apart.
+ */
+export const ROLES = ['postkorb', 'sachbearbeitung', 'leitung', 'it-admin', 'revision'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  postkorb: 'Postkorb/Backoffice',
+  sachbearbeitung: 'Sachbearbeitung',
+  leitung: 'Leitung',
+  'it-admin': 'IT-Administration',
+  revision: 'Datenschutz/Revision',
+};
+
+/** Sachbearbeitung is split in two areas that must not see each other's cases (§35 SGB I). */
+export const BEREICHE = ['leistung', 'markt-integration'] as const;
+export type Bereich = (typeof BEREICHE)[number];
+
+export const BEREICH_LABELS: Record<Bereich, string> = {
+  leistung: 'Leistung',
+  'markt-integration': 'Markt & Integration',
+};
+
+export interface PageDef {
+  path: string;
+  label: string;
+  /** One sentence for the overview page. */
+  description: string;
+  roles: readonly Role[];
+}
+
+export const PAGES = {
+  uebersicht: { path: '/', label: 'Übersicht', description: 'Startseite mit Ihren Bereichen.', roles: ROLES },
+  posteingang: {
+    path: '/posteingang',
+    label: 'Posteingang',
+    description: 'Eingegangene Dokumente und ihr Bearbeitungsstand.',
+    roles: ['postkorb', 'it-admin', 'leitung'],
+  },
+  status: {
+    path: '/status',
+    label: 'Systemstatus',
+    description: 'Zustand von Temporal, Redis, Verschlüsselung und weiteren Diensten.',
+    roles: ['it-admin', 'leitung'],
+  },
+} as const satisfies Record<string, PageDef>;
+
+/** Roles that may use the payload codec endpoint (decrypting workflow data in the Temporal UI). */
+export const CODEC_ROLES: readonly Role[] = ['it-admin', 'revision'];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function pagesFor(role: Role): PageDef[] {
+  return Object.values(PAGES).filter((p: PageDef) => p.roles.includes(role));
+}

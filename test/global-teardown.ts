@@ -1,0 +1,5 @@
+import { stopTestStack } from './global-setup';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopTestStack();
+}
