@@ -26,7 +26,10 @@ export async function probeRedis(url: string, timeoutMs = 1500): Promise<RedisPr
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on('error', () => undefined);
+  let lastError: string | undefined;
+  client.on('error', (err: NodeJS.ErrnoException) => {
+    lastError = err.code ?? err.message;
+  });
   try {
     await client.connect();
     await client.ping();
@@ -41,7 +44,7 @@ export async function probeRedis(url: string, timeoutMs = 1500): Promise<RedisPr
     }
     return { ok: true, version, evictionPolicy };
   } catch (err) {
-    return { ok: false, error: (err as Error).message };
+    return { ok: false, error: lastError ?? (err as Error).message };
   } finally {
     client.disconnect();
   }
