@@ -44,6 +44,8 @@ export const envSchema = z.object({
   INTAKE_STABLE_MS: z.coerce.number().int().min(0).default(2000),
 
   SIMULATOR_PORT: port.default(4010),
+  SIMULATOR_HOUSEHOLDS: positiveInt.max(200000).default(2000),
+  SIMULATOR_SEED: z.coerce.number().int().default(20261126),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -89,7 +91,7 @@ export interface Config {
     pollMs: number;
     stableMs: number;
   };
-  simulators: { port: number };
+  simulators: { port: number; households: number; seed: number; dir: string };
   runDir: string;
 }
 
@@ -147,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       pollMs: e.INTAKE_POLL_MS,
       stableMs: e.INTAKE_STABLE_MS,
     },
-    simulators: { port: e.SIMULATOR_PORT },
+    simulators: { port: e.SIMULATOR_PORT, households: e.SIMULATOR_HOUSEHOLDS, seed: e.SIMULATOR_SEED, dir: path.join(dataDir, 'sim') },
     runDir: path.join(dataDir, 'run'),
   };
 }

@@ -1,31 +1,59 @@
 /**
- * The simulators of the outside world (Fachverfahren, E-Akte, print centre, appointment
- * system). Foundation stage: the process and its health endpoint; each system's simulator
- * is filled in by the connector work (see connectors/README.md).
+ * The simulator process: starts every registered simulator of the outside world
+ * (connectors/simulator-registry.ts) and serves an overview with their URLs and folders.
  */
 import http from 'node:http';
-import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
+import path from 'node:path';
+import { SIMULATORS, type RunningSimulator, type SimulatorSpec } from '../connectors/simulator-registry';
+import { loadConfig, type Config } from '../platform/config';
+import { createLogger, type Logger } from '../platform/logger';
 import { runMain, signalReady } from '../platform/lifecycle';
 
-export const SIMULATED_SYSTEMS = [
-  { id: 'open-prosoz', name: 'Fachverfahren OPEN/PROSOZ (Dateischnittstelle)' },
-  { id: 'compass', name: 'Fachverfahren comp.ASS (Webanwendung)' },
-  { id: 'eakte', name: 'E-Akte / DMS (Hot-Folder, XDOMEA)' },
-  { id: 'druckzentrum', name: 'Druck- und Versandzentrum' },
-  { id: 'termine', name: 'Terminsystem' },
-] as const;
+export interface StartedSimulators {
+  running: Array<{ spec: SimulatorSpec; sim: RunningSimulator }>;
+  stop(): Promise<void>;
+}
 
-export function createSimulatorServer(): http.Server {
+export async function startSimulators(cfg: Config, log: Logger, opts: { anyPort?: boolean } = {}): Promise<StartedSimulators> {
+  const running: StartedSimulators['running'] = [];
+  try {
+    for (const spec of SIMULATORS) {
+      const sim = await spec.start({
+        dir: path.join(cfg.simulators.dir, spec.id),
+        port: opts.anyPort ? 0 : cfg.simulators.port + spec.portOffset,
+        seed: cfg.simulators.seed,
+        households: cfg.simulators.households,
+        log: log.child({ sim: spec.id }),
+      });
+      running.push({ spec, sim });
+    }
+  } catch (err) {
+    for (const r of running.reverse()) await r.sim.stop();
+    throw err;
+  }
+  return {
+    running,
+    async stop() {
+      for (const r of [...running].reverse()) await r.sim.stop();
+    },
+  };
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function createOverviewServer(started: StartedSimulators): http.Server {
   return http.createServer((req, res) => {
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, systems: SIMULATED_SYSTEMS.map((s) => ({ id: s.id, state: 'platzhalter' })) }));
+      res.end(JSON.stringify({ ok: true, simulators: started.running.map((r) => ({ id: r.spec.id, url: r.sim.url ?? null })) }));
       return;
     }
     if (req.url === '/' || req.url === '') {
+      const rows = started.running
+        .map((r) => `<tr><td>${esc(r.spec.name)}</td><td>${r.sim.url ? `<a href="${esc(r.sim.url)}">${esc(r.sim.url)}</a>` : '—'}</td><td>${Object.entries(r.sim.folders ?? {}).map(([k, v]) => `${esc(k)}: <code>${esc(v)}</code>`).join('<br>') || '—'}</td></tr>`)
+        .join('');
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="de"><meta charset="utf-8"><title>Simulatoren</title><h1>Simulatoren der Außenwelt</h1><ul>${SIMULATED_SYSTEMS.map((s) => `<li>${s.name}: Platzhalter</li>`).join('')}</ul></html>`);
+      res.end(`<!doctype html><html lang="de"><meta charset="utf-8"><title>Simulatoren</title><h1>Simulatoren der Außenwelt</h1><table><thead><tr><th>System</th><th>Adresse</th><th>Ordner</th></tr></thead><tbody>${rows || '<tr><td colspan="3">Keine Simulatoren registriert.</td></tr>'}</tbody></table></html>`);
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -37,14 +65,16 @@ if (require.main === module) {
   const cfg = loadConfig();
   const log = createLogger('simulators', cfg.logLevel);
   runMain(log, async (signal) => {
-    const server = createSimulatorServer();
+    const started = await startSimulators(cfg, log);
+    const server = createOverviewServer(started);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(cfg.simulators.port, '127.0.0.1', () => resolve());
     });
-    log.info({ port: cfg.simulators.port }, 'simulators listening');
+    log.info({ port: cfg.simulators.port, simulators: started.running.map((r) => r.spec.id) }, 'simulators running');
     signalReady();
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await started.stop();
   });
 }
