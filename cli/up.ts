@@ -13,6 +13,7 @@ import { ensureChromium } from '../scripts/stack/chromium';
 import { killStale, spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
 import { ensureRedis, redactUrl } from '../scripts/stack/redis';
 import { devServerOptionsFromConfig, ensureTemporalCli, startDevServer } from '../scripts/stack/temporal';
+import { demoAccessFile } from '../console/users';
 
 interface NodeService {
   name: string;
@@ -130,7 +131,7 @@ export async function up(cfg: Config): Promise<number> {
     say(`  Simulatoren:        http://127.0.0.1:${cfg.simulators.port}`);
     say(`  Scanner-Eingang:    ${cfg.intake.scannerDir}`);
     say(`  Daten und Logs:     ${cfg.dataDir}`);
-    say(cfg.console.demoPassword ? '  Anmeldung:          Demo-Benutzer, Passwort aus AKTENLAUF_DEMO_PASSWORD' : `  Anmeldung:          Demo-Benutzer und Passwort in ${path.join(cfg.dataDir, 'demo-zugang.txt')}`);
+    say(cfg.console.demoPassword ? '  Anmeldung:          Demo-Benutzer, Passwort aus AKTENLAUF_DEMO_PASSWORD' : `  Anmeldung:          Demo-Benutzer und Passwort in ${demoAccessFile(cfg)}`);
     say('Beenden mit Strg+C.');
 
     await new Promise<void>((resolve) => {
