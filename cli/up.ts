@@ -125,7 +125,7 @@ export async function up(cfg: Config): Promise<number> {
     say('');
     say(`Aktenlauf läuft (Start in ${secs} s).`);
     say(`  Konsole:            ${cfg.console.publicUrl}`);
-    if (cfg.temporal.embedded) say(`  Temporal Web UI:    http://127.0.0.1:${cfg.temporal.uiPort}`);
+    if (cfg.temporal.uiUrl) say(`  Temporal Web UI:    ${cfg.console.publicUrl}/temporal/ (über die Konsole, entschlüsselt)`);
     say(`  Temporal (gRPC):    ${temporalAddress}`);
     say(`  Redis:              ${redactUrl(redis.url)}${redis.embedded ? ' (eigener redis-server, Daten in data/redis)' : ''}`);
     say(`  Simulatoren:        http://127.0.0.1:${cfg.simulators.port}`);

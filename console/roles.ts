@@ -44,6 +44,12 @@ export const PAGES = {
     description: 'Zustand von Temporal, Redis, Verschlüsselung und weiteren Diensten.',
     roles: ['it-admin', 'leitung'],
   },
+  temporal: {
+    path: '/temporal/',
+    label: 'Temporal',
+    description: 'Temporal Web UI: Verläufe der Workflows, entschlüsselt über die Konsole (jede Entschlüsselung wird protokolliert).',
+    roles: ['it-admin', 'revision'],
+  },
 } as const satisfies Record<string, PageDef>;
 
 /** Roles that may use the payload codec endpoint (decrypting workflow data in the Temporal UI). */

@@ -7,6 +7,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHttpProxy from '@fastify/http-proxy';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -43,7 +44,7 @@ export interface Auth {
 }
 
 /** How a state-changing route is protected against cross-site requests. */
-export type CsrfMode = 'session' | 'login' | 'codec';
+export type CsrfMode = 'session' | 'login' | 'codec' | 'proxy';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,6 +60,8 @@ export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 export const POSTEINGANG_LIMIT = 200;
 export const CODEC_BASE_PATH = '/api/codec';
+/** The Temporal Web UI, served through the console behind its login (same origin as the codec endpoint). */
+export const TEMPORAL_UI_PATH = '/temporal';
 
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
@@ -185,6 +188,12 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
 
   // Security headers on every answer (also errors); CORS for the codec endpoint's allowed origins.
   app.addHook('onRequest', async (req, reply) => {
+    // The proxied Temporal UI brings its own scripts; it gets the other headers, not our CSP.
+    if (req.url === TEMPORAL_UI_PATH || req.url.startsWith(`${TEMPORAL_UI_PATH}/`)) {
+      const { 'content-security-policy': _csp, ...rest } = SECURITY_HEADERS;
+      reply.headers(rest);
+      return;
+    }
     reply.headers(SECURITY_HEADERS);
     if (req.url.startsWith(`${CODEC_BASE_PATH}/`)) {
       const origin = req.headers.origin;
@@ -203,10 +212,16 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
     req.auth = session && user ? { session, user } : null;
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
     const origin = req.headers.origin;
-    if (origin === undefined) return;
     const mode = req.routeOptions.config?.csrf ?? 'session';
+    // The proxied Temporal UI has no token of ours: its writes must come from our own origin.
+    if (origin === undefined && mode !== 'proxy') return;
     const allowed = ownOrigins(req);
-    if (allowed.has(origin) || (mode === 'codec' && uiOrigins.has(origin))) return;
+    if (mode === 'proxy') {
+      if (origin !== undefined && allowed.has(origin)) return;
+      req.log.warn({ route: req.routeOptions.url }, 'console: Temporal UI write without own origin refused');
+      return refuse(req, reply, 403, MSG.herkunft);
+    }
+    if (origin === undefined || allowed.has(origin) || (mode === 'codec' && uiOrigins.has(origin))) return;
     req.log.warn({ origin, route: req.routeOptions.url }, 'console: foreign origin refused');
     return refuse(req, reply, 403, MSG.herkunft);
   });
@@ -215,7 +230,7 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   app.addHook('preHandler', async (req, reply) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
     const mode = req.routeOptions.config?.csrf ?? 'session';
-    if (mode === 'codec') return;
+    if (mode === 'codec' || mode === 'proxy') return;
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
     const fromBody = typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined;
     const fromHeader = typeof req.headers[CSRF_HEADER] === 'string' ? (req.headers[CSRF_HEADER] as string) : undefined;
@@ -370,6 +385,19 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
         req.log.warn({ err: (err as Error).message, op }, 'console: codec request failed');
         return reply.code(400).send({ error: op === 'decode' ? 'Nutzlast konnte nicht entschlüsselt werden (Schlüssel fehlt oder Daten beschädigt).' : 'Nutzlast konnte nicht verschlüsselt werden.' });
       }
+    });
+  }
+
+  if (cfg.temporal.uiUrl) {
+    const uiGuard = requireRole(...PAGES.temporal.roles);
+    await app.register(fastifyHttpProxy, {
+      upstream: cfg.temporal.uiUrl,
+      prefix: TEMPORAL_UI_PATH,
+      rewritePrefix: TEMPORAL_UI_PATH,
+      config: { csrf: 'proxy' },
+      preHandler: async (req: FastifyRequest, reply: FastifyReply) => {
+        await uiGuard.call(app, req, reply);
+      },
     });
   }
 

@@ -23,6 +23,7 @@ export const envSchema = z.object({
   TEMPORAL_CLI: optionalString,
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: optionalString,
   TEMPORAL_RETENTION_DAYS: positiveInt.max(3650).default(30),
 
   REDIS_URL: optionalString,
@@ -62,6 +63,8 @@ export interface Config {
     cliPath?: string;
     port: number;
     uiPort: number;
+    /** Upstream of the Temporal Web UI that the console serves under /temporal (behind its login). */
+    uiUrl?: string;
     retentionDays: number;
     dbFile: string;
   };
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       cliPath: e.TEMPORAL_CLI,
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`),
       retentionDays: e.TEMPORAL_RETENTION_DAYS,
       dbFile: path.join(dataDir, 'temporal.db'),
     },

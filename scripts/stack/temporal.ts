@@ -208,5 +208,6 @@ export function devServerOptionsFromConfig(cfg: Config, cliPath: string, headles
     runDir: cfg.runDir,
     logDir: path.join(cfg.dataDir, 'logs'),
     codecEndpoint: `${cfg.console.publicUrl}/api/codec`,
+    uiPublicPath: '/temporal',
   };
 }
