@@ -1,0 +1,91 @@
+/**
+ * The Temporal Web UI is served through the console under /temporal, behind its login and
+ * roles, on the same origin as the codec endpoint. The upstream here is a small HTTP server
+ * standing in for the UI server (the test dev server runs headless).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import type { FastifyInstance } from 'fastify';
+import type { Connection } from '@temporalio/client';
+import { buildConsole } from '../../console/server';
+import { createLogger } from '../../platform/logger';
+import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
+import { TEST_PASSWORD, testConfig, testStack } from '../helpers/env';
+import { Agent, csrfOf } from '../helpers/http-agent';
+
+let upstream: http.Server;
+const seen: Array<{ method: string; url: string }> = [];
+let app: FastifyInstance;
+let base: string;
+let redis: Redis;
+let connection: Connection;
+
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '' });
+    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'unsafe-inline'" });
+    res.end(`<html><body>Temporal UI ${req.method} ${req.url}</body></html>`);
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+  const cfg = testConfig({ TEMPORAL_UI_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  const { codec } = codecFromConfig(cfg, false);
+  connection = await connect(cfg.temporal.address);
+  redis = new Redis(testStack().redisUrl);
+  app = await buildConsole({ cfg, temporal: makeClient(connection, cfg.temporal.namespace, codec), codec, redis, redisUrl: testStack().redisUrl, log: createLogger('test-console', 'silent') });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await app.close();
+  await new Promise<void>((r) => upstream.close(() => r()));
+  redis.disconnect();
+  await connection.close();
+});
+
+async function loggedIn(username: string): Promise<Agent> {
+  const agent = new Agent(base);
+  const page = await agent.request('/login');
+  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password: TEST_PASSWORD } });
+  expect(res.status).toBe(303);
+  return agent;
+}
+
+test('not logged in: redirected to the login, nothing reaches the UI', async () => {
+  const before = seen.length;
+  const { res } = await new Agent(base).request('/temporal/namespaces/default/workflows');
+  expect(res.status).toBe(302);
+  expect(res.headers.get('location')).toBe('/login?next=%2Ftemporal%2Fnamespaces%2Fdefault%2Fworkflows');
+  expect(seen.length).toBe(before);
+});
+
+test('Postkorb may not open the Temporal UI', async () => {
+  const before = seen.length;
+  const { res, text } = await (await loggedIn('postkorb')).request('/temporal/');
+  expect(res.status).toBe(403);
+  expect(text).toContain('Keine Berechtigung');
+  expect(seen.length).toBe(before);
+});
+
+test('IT-Administration gets the UI through the console, with the UI’s own CSP', async () => {
+  const agent = await loggedIn('it-admin');
+  const { res, text } = await agent.request('/temporal/namespaces/default/workflows');
+  expect(res.status).toBe(200);
+  expect(text).toContain('Temporal UI GET /temporal/namespaces/default/workflows');
+  expect(res.headers.get('content-security-policy')).toBe("script-src 'self' 'unsafe-inline'");
+  expect(res.headers.get('x-frame-options')).toBe('DENY');
+});
+
+test('writes through the UI need the console’s own origin', async () => {
+  const agent = await loggedIn('revision');
+  const before = seen.length;
+  const foreign = await agent.request('/temporal/api/v1/namespaces/default/workflows/x/terminate', { method: 'POST', json: {}, headers: { origin: 'http://evil.example' } });
+  expect(foreign.res.status).toBe(403);
+  const none = await agent.request('/temporal/api/v1/namespaces/default/workflows/x/terminate', { method: 'POST', json: {} });
+  expect(none.res.status).toBe(403);
+  expect(seen.length).toBe(before);
+  const own = await agent.request('/temporal/api/v1/namespaces/default/workflows/x/terminate', { method: 'POST', json: {}, headers: { origin: base } });
+  expect(own.res.status).toBe(200);
+  expect(seen.at(-1)).toEqual({ method: 'POST', url: '/temporal/api/v1/namespaces/default/workflows/x/terminate' });
+});
