@@ -34,6 +34,13 @@ export async function up(cfg: Config): Promise<number> {
   const t0 = Date.now();
   const logDir = path.join(cfg.dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
+  const other = runningSupervisor(cfg.runDir);
+  if (other) {
+    say(`FEHLER: Aktenlauf läuft bereits mit diesem Datenverzeichnis (${cfg.dataDir}, pid ${other}).`);
+    say('  → Den laufenden Stack mit Strg+C beenden, oder ein anderes AKTENLAUF_DATA_DIR wählen.');
+    return 1;
+  }
+  writeSupervisorLock(cfg.runDir);
   const stale = killStale(cfg.runDir);
   if (stale.length) say(`Aufgeräumt: übrig gebliebene Prozesse eines früheren Laufs beendet: ${stale.join(', ')}`);
 
@@ -137,6 +144,12 @@ export async function up(cfg: Config): Promise<number> {
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
+      process.once('SIGHUP', () => resolve());
+      // If whoever started us (npm start, a shell) goes away without a signal, stop too.
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) resolve();
+      }, 1000).unref();
     });
     say('Beende Aktenlauf …');
     await stopAll();
@@ -146,5 +159,32 @@ export async function up(cfg: Config): Promise<number> {
     say(`FEHLER: ${(err as Error).message}`);
     await stopAll();
     return 1;
+  } finally {
+    fs.rmSync(lockFile(cfg.runDir), { force: true });
   }
+}
+
+const lockFile = (runDir: string) => path.join(runDir, 'supervisor.lock');
+
+/** The pid of another live `aktenlauf up` on this data dir, if any. */
+function runningSupervisor(runDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(lockFile(runDir), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!(pid > 0) || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('aktenlauf') ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSupervisorLock(runDir: string): void {
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.writeFileSync(lockFile(runDir), `${process.pid}\n`);
 }

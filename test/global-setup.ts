@@ -16,6 +16,7 @@ import { ENV_FILE, TMP_ROOT, type TestStackEnv } from './helpers/env';
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const root = path.join(TMP_ROOT, `run-${process.pid}`);
+  removeStaleRuns();
   fs.rmSync(root, { recursive: true, force: true });
   fs.mkdirSync(root, { recursive: true });
   const log = (m: string) => process.stdout.write(`[test-stack] ${m}\n`);
@@ -23,18 +24,25 @@ export default async function globalSetup(): Promise<void> {
   const logDir = path.join(root, 'logs');
 
   const explicitRedis = Boolean(process.env.REDIS_URL);
-  const [cli, redis] = await Promise.all([
-    ensureTemporalCli(process.env.TEMPORAL_CLI, log),
-    (async () => ensureRedis({ explicit: explicitRedis, url: process.env.REDIS_URL ?? '', port: await freePort(), dir: path.join(root, 'redis'), runDir, logDir, log }))(),
-  ]);
-  const port = await freePort();
-  const [server, bundle] = await Promise.all([
-    startDevServer({
-      cliPath: cli.path, dbFile: path.join(root, 'temporal.db'), port, uiPort: 0, headless: true,
-      namespace: 'default', retentionDays: 30, runDir, logDir, name: 'temporal-test',
-    }),
-    buildWorkflowBundle(),
-  ]);
+  // Redis first: a stopped Redis is reported within a second, before anything slow starts.
+  const redis = await ensureRedis({ explicit: explicitRedis, url: process.env.REDIS_URL ?? '', port: await freePort(), dir: path.join(root, 'redis'), runDir, logDir, log });
+  let cli: Awaited<ReturnType<typeof ensureTemporalCli>>;
+  let server: Awaited<ReturnType<typeof startDevServer>>;
+  let bundle: string;
+  try {
+    cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, log);
+    const port = await freePort();
+    [server, bundle] = await Promise.all([
+      startDevServer({
+        cliPath: cli.path, dbFile: path.join(root, 'temporal.db'), port, uiPort: 0, headless: true,
+        namespace: 'default', retentionDays: 30, runDir, logDir, name: 'temporal-test',
+      }),
+      buildWorkflowBundle(),
+    ]);
+  } catch (err) {
+    await redis.embedded?.stop(); // no orphan when the setup fails half-way
+    throw err;
+  }
   const bundlePath = path.join(root, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle);
 
@@ -50,6 +58,20 @@ export default async function globalSetup(): Promise<void> {
   process.env.AKTENLAUF_TEST_ENV = JSON.stringify(env);
   (globalThis as Record<string, unknown>).__AKTENLAUF_STACK__ = { server, redis };
   log(`Temporal ${server.address}, Redis ${redis.url}${redis.embedded ? ' (eigener redis-server)' : ''}, bereit in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Removes the directories of earlier test runs whose Jest process is gone. */
+function removeStaleRuns(): void {
+  if (!fs.existsSync(TMP_ROOT)) return;
+  for (const name of fs.readdirSync(TMP_ROOT)) {
+    const m = /^run-(\d+)$/.exec(name);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      fs.rmSync(path.join(TMP_ROOT, name), { recursive: true, force: true });
+    }
+  }
 }
 
 export async function stopTestStack(): Promise<void> {

@@ -106,6 +106,12 @@ test('up, doctor green, intake to console, clean stop, restart keeps the data', 
   expect(report.checks.filter((c) => !c.ok)).toEqual([]);
   expect(doctor.status).toBe(0);
 
+  // A second `up` on the same data dir refuses instead of fighting over the children.
+  const twice = spawnSync(process.execPath, [BIN, 'up'], { env, encoding: 'utf8', timeout: 60000 });
+  expect(twice.status).toBe(1);
+  expect(twice.stdout).toContain('Aktenlauf läuft bereits');
+  expect(pids.filter(alive)).toEqual(pids);
+
   const scanner = path.join(dataDir, 'intake', 'scanner');
   fs.writeFileSync(path.join(scanner, 'e2e.pdf'), `%PDF-1.4\n% e2e ${Date.now()}\n%%EOF\n`);
   await eventually(async () => !fs.existsSync(path.join(scanner, 'e2e.pdf')), 'file taken from the hot folder', 30000);
