@@ -41,6 +41,10 @@ export async function up(cfg: Config): Promise<number> {
     return 1;
   }
   writeSupervisorLock(cfg.runDir);
+  // A closed terminal or pipe (e.g. `npm start | tee` after Ctrl-C) must not kill the
+  // supervisor mid-shutdown with EPIPE and orphan Temporal and Redis.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const stale = killStale(cfg.runDir);
   if (stale.length) say(`Aufgeräumt: übrig gebliebene Prozesse eines früheren Laufs beendet: ${stale.join(', ')}`);
 
@@ -52,6 +56,18 @@ export async function up(cfg: Config): Promise<number> {
 
   const infra: ManagedProcess[] = [];
   const services = new Map<string, ManagedProcess>();
+  // Last resort: whatever way this process exits, no child outlives it.
+  process.once('exit', () => {
+    for (const p of [...services.values(), ...infra]) {
+      if (p.child.pid && p.child.exitCode === null && p.child.signalCode === null) {
+        try {
+          process.kill(-p.child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  });
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
