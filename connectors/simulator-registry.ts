@@ -5,6 +5,7 @@
  * (if it serves HTTP) and keeps its files under data/sim/<id>/.
  */
 import type { Logger } from '../platform/logger';
+import { DRUCKZENTRUM_SIMULATOREN } from './druckzentrum/simulator';
 
 export interface SimulatorContext {
   /** data/sim/<id>: the simulator's own files (exchange folders, its database). */
@@ -32,4 +33,4 @@ export interface SimulatorSpec {
 }
 
 /** Registered simulators; each connector adds its own entry. */
-export const SIMULATORS: SimulatorSpec[] = [];
+export const SIMULATORS: SimulatorSpec[] = [...DRUCKZENTRUM_SIMULATOREN];
