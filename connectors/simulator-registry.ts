@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../platform/logger';
 import { DRUCKZENTRUM_SIMULATOREN } from './druckzentrum/simulator';
+import { eakteSimulator } from './eakte/simulator';
 
 export interface SimulatorContext {
   /** data/sim/<id>: the simulator's own files (exchange folders, its database). */
@@ -33,4 +34,4 @@ export interface SimulatorSpec {
 }
 
 /** Registered simulators; each connector adds its own entry. */
-export const SIMULATORS: SimulatorSpec[] = [...DRUCKZENTRUM_SIMULATOREN];
+export const SIMULATORS: SimulatorSpec[] = [...DRUCKZENTRUM_SIMULATOREN, eakteSimulator];
