@@ -24,6 +24,7 @@ interface NodeService {
 const SERVICES: NodeService[] = [
   { name: 'worker', script: 'workers/temporal-worker.js', label: 'Temporal-Worker' },
   { name: 'simulators', script: 'workers/simulators.js', label: 'Simulatoren' },
+  { name: 'robots', script: 'connectors/robot-pool/main.js', label: 'Robot-Pool' },
   { name: 'console', script: 'console/server.js', label: 'Konsole' },
   { name: 'intake', script: 'workers/intake-watcher.js', label: 'Posteingang-Überwachung' },
 ];

@@ -5,19 +5,23 @@
 import type { Config } from '../platform/config';
 import type { Check } from '../scripts/stack/doctor';
 import { createLogger } from '../platform/logger';
+import { codecFromConfig } from '../platform/temporal';
 import { createDruckzentrum } from './druckzentrum';
 import { createEAkte } from './eakte';
+import { createFachverfahren } from './fachverfahren';
+import { createTerminsystem } from './termine/adapter';
+import { loadTermineConfig } from './termine/config';
 
 interface Closable {
   health(): Promise<Check>;
   close(): Promise<void>;
 }
 
-async function checkOne(id: string, label: string, make: () => Closable, timeoutMs: number): Promise<Check> {
+async function checkOne(id: string, label: string, make: () => Closable | Promise<Closable>, timeoutMs: number): Promise<Check> {
   let adapter: Closable | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    adapter = make();
+    adapter = await make();
     const timeout = new Promise<Check>((resolve) => {
       timer = setTimeout(() => resolve({ id, label, required: true, ok: false, detail: `keine Antwort nach ${timeoutMs} ms` }), timeoutMs);
     });
@@ -30,10 +34,13 @@ async function checkOne(id: string, label: string, make: () => Closable, timeout
   }
 }
 
-export async function connectorHealth(cfg: Config, timeoutMs = 3000, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+export async function connectorHealth(cfg: Config, timeoutMs = 3000, env: NodeJS.ProcessEnv = process.env, redisUrl?: string): Promise<Check[]> {
   const log = createLogger('health', 'silent');
   const connectorEnv = { ...env, AKTENLAUF_DATA_DIR: cfg.dataDir, SIMULATOR_PORT: String(cfg.simulators.port) };
+  const robotDeps = () => ({ redisUrl: redisUrl ?? cfg.redis.url, codec: codecFromConfig(cfg, false).codec });
   return Promise.all([
+    checkOne('fachverfahren', 'Fachverfahren', () => createFachverfahren(connectorEnv, { log, ...robotDeps() }), timeoutMs),
+    checkOne('termine', 'Terminsystem', () => createTerminsystem(loadTermineConfig(connectorEnv), robotDeps()), timeoutMs),
     checkOne('eakte', 'E-Akte', () => createEAkte(connectorEnv), timeoutMs),
     checkOne('druckzentrum', 'Zentraldruck', () => createDruckzentrum(connectorEnv, { dataDir: cfg.dataDir, log }), timeoutMs),
   ]);

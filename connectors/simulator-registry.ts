@@ -7,6 +7,8 @@
 import type { Logger } from '../platform/logger';
 import { DRUCKZENTRUM_SIMULATOREN } from './druckzentrum/simulator';
 import { eakteSimulator } from './eakte/simulator';
+import { FACHVERFAHREN_SIMULATOREN } from './fachverfahren/simulator';
+import { termineSimulator } from './termine/simulator';
 
 export interface SimulatorContext {
   /** data/sim/<id>: the simulator's own files (exchange folders, its database). */
@@ -34,4 +36,4 @@ export interface SimulatorSpec {
 }
 
 /** Registered simulators; each connector adds its own entry. */
-export const SIMULATORS: SimulatorSpec[] = [...DRUCKZENTRUM_SIMULATOREN, eakteSimulator];
+export const SIMULATORS: SimulatorSpec[] = [...FACHVERFAHREN_SIMULATOREN, eakteSimulator, ...DRUCKZENTRUM_SIMULATOREN, termineSimulator];

@@ -99,7 +99,7 @@ test('up, doctor green, intake to console, clean stop, restart keeps the data', 
   expect(first.output()).toContain(`Konsole:            ${consoleUrl}`);
   const runDir = path.join(dataDir, 'run');
   const pids = pidsOf(runDir);
-  expect(pids.length).toBe(6); // temporal, redis, worker, simulators, console, intake
+  expect(pids.length).toBe(7); // temporal, redis, worker, simulators, robots, console, intake
 
   const doctor = spawnSync(process.execPath, [BIN, 'doctor', '--json'], { env, encoding: 'utf8', timeout: 60000 });
   const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ id: string; ok: boolean }> };
