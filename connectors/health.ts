@@ -20,17 +20,20 @@ interface Closable {
 async function checkOne(id: string, label: string, make: () => Closable | Promise<Closable>, timeoutMs: number): Promise<Check> {
   let adapter: Closable | undefined;
   let timer: NodeJS.Timeout | undefined;
-  try {
+  const timeout = new Promise<Check>((resolve) => {
+    timer = setTimeout(() => resolve({ id, label, required: true, ok: false, detail: `keine Antwort nach ${timeoutMs} ms` }), timeoutMs);
+  });
+  const attempt = (async (): Promise<Check> => {
     adapter = await make();
-    const timeout = new Promise<Check>((resolve) => {
-      timer = setTimeout(() => resolve({ id, label, required: true, ok: false, detail: `keine Antwort nach ${timeoutMs} ms` }), timeoutMs);
-    });
-    return await Promise.race([adapter.health(), timeout]);
-  } catch (err) {
-    return { id, label, required: true, ok: false, detail: (err as Error).message.split('\n')[0]! };
+    return adapter.health();
+  })().catch((err: unknown): Check => ({ id, label, required: true, ok: false, detail: (err as Error).message.split('\n')[0]! }));
+  try {
+    // Creating the adapter may hang too (e.g. a queue waiting for a stopped Redis): both are cut off.
+    return await Promise.race([attempt, timeout]);
   } finally {
     clearTimeout(timer);
-    await adapter?.close().catch(() => undefined);
+    // Closing must not hold the answer up either; a late adapter is closed when it arrives.
+    void attempt.then(() => adapter?.close().catch(() => undefined));
   }
 }
 
