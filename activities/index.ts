@@ -1,7 +1,23 @@
-/** All activities of the engine, created with their dependencies. */
-import { createRegisterActivities, type RegisterDeps } from './posteingang/register';
+/**
+ * All activities of the engine, created with their dependencies. Each capability registers
+ * its factory here (one line); activities reach outside systems only through `connectors`.
+ */
+import type { Connectors } from '../connectors';
+import type { Logger } from '../platform/logger';
+import { createRegisterActivities } from './posteingang/register';
 
-export type ActivityDeps = RegisterDeps;
+export interface ActivityDeps {
+  dataDir: string;
+  /** Outside systems; absent in processes that run only the Posteingang tracer. */
+  connectors?: Connectors;
+  log?: Logger;
+}
+
+/** The connectors, or a clear error when a process was started without them. */
+export function requireConnectors(deps: ActivityDeps): Connectors {
+  if (!deps.connectors) throw new Error('Dieser Worker wurde ohne Anbindungen (connectors) gestartet.');
+  return deps.connectors;
+}
 
 export function createActivities(deps: ActivityDeps) {
   return {

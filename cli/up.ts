@@ -22,9 +22,9 @@ interface NodeService {
 }
 
 const SERVICES: NodeService[] = [
-  { name: 'worker', script: 'workers/temporal-worker.js', label: 'Temporal-Worker' },
   { name: 'simulators', script: 'workers/simulators.js', label: 'Simulatoren' },
   { name: 'robots', script: 'connectors/robot-pool/main.js', label: 'Robot-Pool' },
+  { name: 'worker', script: 'workers/temporal-worker.js', label: 'Temporal-Worker' },
   { name: 'console', script: 'console/server.js', label: 'Konsole' },
   { name: 'intake', script: 'workers/intake-watcher.js', label: 'Posteingang-Überwachung' },
 ];

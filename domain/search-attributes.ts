@@ -8,9 +8,18 @@ export const PROZESS = defineSearchAttributeKey('AktenlaufProzess', SearchAttrib
 export const STATUS = defineSearchAttributeKey('AktenlaufStatus', SearchAttributeType.KEYWORD);
 export const QUELLE = defineSearchAttributeKey('AktenlaufQuelle', SearchAttributeType.KEYWORD);
 export const EINGANGSDATUM = defineSearchAttributeKey('AktenlaufEingangsdatum', SearchAttributeType.DATETIME);
+/** Responsible team (Fachverfahren team id; not personal data). */
+export const TEAM = defineSearchAttributeKey('AktenlaufTeam', SearchAttributeType.KEYWORD);
+/** Kind within a process, e.g. the Aufgabe kind or the letter type. */
+export const ART = defineSearchAttributeKey('AktenlaufArt', SearchAttributeType.KEYWORD);
+export const PRIORITAET = defineSearchAttributeKey('AktenlaufPrioritaet', SearchAttributeType.KEYWORD);
+/** Due date / next deadline of the process instance. */
+export const FAELLIG = defineSearchAttributeKey('AktenlaufFaellig', SearchAttributeType.DATETIME);
+/** Business day the instance belongs to (print batch day, BWZ end). */
+export const STICHTAG = defineSearchAttributeKey('AktenlaufStichtag', SearchAttributeType.DATETIME);
 
 /** All custom search attributes, for registration at every start (idempotent). */
-export const ALL_SEARCH_ATTRIBUTES = [PROZESS, STATUS, QUELLE, EINGANGSDATUM] as const;
+export const ALL_SEARCH_ATTRIBUTES = [PROZESS, STATUS, QUELLE, EINGANGSDATUM, TEAM, ART, PRIORITAET, FAELLIG, STICHTAG] as const;
 
 /** Process names as they appear in search attribute AktenlaufProzess. */
 export const Prozess = {
@@ -18,4 +27,5 @@ export const Prozess = {
   ZENTRALDRUCK: 'zentraldruck',
   WEITERBEWILLIGUNG: 'weiterbewilligung',
   TERMINVERGABE: 'terminvergabe',
+  AUFGABE: 'aufgabe',
 } as const;

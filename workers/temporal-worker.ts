@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { createConnectors } from '../connectors';
+import { embeddedRedisUrl } from '../scripts/stack/doctor';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { runMain, signalReady } from '../platform/lifecycle';
@@ -22,6 +24,8 @@ export interface EngineWorkerOptions {
   deps: ActivityDeps;
   /** Prebuilt bundle code; if absent, the workflows are bundled from source (dev, tests). */
   workflowBundleCode?: string;
+  /** Tests only: activities added to (or replacing) the engine's. */
+  extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
 
 export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
@@ -29,7 +33,7 @@ export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    activities: createActivities(o.deps),
+    activities: { ...createActivities(o.deps), ...o.extraActivities },
     dataConverter: dataConverter(o.codec),
   };
   if (o.workflowBundleCode) opts.workflowBundle = { code: o.workflowBundleCode };
@@ -44,17 +48,20 @@ if (require.main === module) {
     const { codec } = codecFromConfig(cfg, false);
     const connection = await NativeConnection.connect({ address: cfg.temporal.address });
     const workflowBundleCode = fs.existsSync(WORKFLOW_BUNDLE) ? fs.readFileSync(WORKFLOW_BUNDLE, 'utf8') : undefined;
+    const redisUrl = process.env.AKTENLAUF_REDIS_URL_EFFECTIVE ?? embeddedRedisUrl(cfg);
+    const connectors = await createConnectors(cfg, { log, redisUrl, codec });
     const worker = await createEngineWorker({
       connection,
       namespace: cfg.temporal.namespace,
       taskQueue: cfg.temporal.taskQueue,
       codec,
-      deps: { dataDir: cfg.dataDir },
+      deps: { dataDir: cfg.dataDir, connectors, log },
       workflowBundleCode,
     });
     log.info({ taskQueue: cfg.temporal.taskQueue, prebuiltBundle: Boolean(workflowBundleCode) }, 'worker running');
     signalReady();
     await worker.runUntil(new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
+    await connectors.close();
     await connection.close();
   });
 }

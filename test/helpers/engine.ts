@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../platform/config';
+import type { Connectors } from '../../connectors';
 import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
 import { createEngineWorker } from '../../workers/temporal-worker';
 import { testConfig, testStack } from './env';
@@ -29,7 +30,14 @@ function quietRuntime(): void {
   }
 }
 
-export async function startTestEngine(extraEnv: Record<string, string> = {}): Promise<TestEngine> {
+export interface TestEngineOptions {
+  /** Outside systems for the activities (e.g. adapters on simulators started by the test). */
+  connectors?: Connectors;
+  /** Extra activities (e.g. test doubles registered under the engine's names). */
+  activities?: Record<string, (...args: never[]) => Promise<unknown>>;
+}
+
+export async function startTestEngine(extraEnv: Record<string, string> = {}, opts: TestEngineOptions = {}): Promise<TestEngine> {
   quietRuntime();
   const cfg = testConfig(extraEnv);
   const { codec } = codecFromConfig(cfg, false);
@@ -39,8 +47,9 @@ export async function startTestEngine(extraEnv: Record<string, string> = {}): Pr
     namespace: cfg.temporal.namespace,
     taskQueue: cfg.temporal.taskQueue,
     codec,
-    deps: { dataDir: cfg.dataDir },
+    deps: { dataDir: cfg.dataDir, connectors: opts.connectors },
     workflowBundleCode: fs.readFileSync(testStack().bundlePath, 'utf8'),
+    extraActivities: opts.activities,
   });
   const running = worker.run();
   const connection = await connect(cfg.temporal.address);
