@@ -39,6 +39,7 @@ export const envSchema = z.object({
   AKTENLAUF_DEMO_PASSWORD: optionalString,
 
   AKTENLAUF_CODEC_KEYS: optionalString,
+  AKTENLAUF_PSEUDONYM_KEY: optionalString,
 
   INTAKE_SCANNER_DIR: optionalString,
   INTAKE_POLL_MS: positiveInt.default(1000),
@@ -88,6 +89,8 @@ export interface Config {
     keysFromEnv?: string;
     keyFile: string;
   };
+  /** Secret for opaque keys of households in ids (base64, ≥ 32 bytes); else data/pseudonym-key. */
+  pseudonymKey?: string;
   intake: {
     scannerDir: string;
     storeDir: string;
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       keysFromEnv: e.AKTENLAUF_CODEC_KEYS,
       keyFile: path.join(dataDir, 'codec-keys.json'),
     },
+    pseudonymKey: e.AKTENLAUF_PSEUDONYM_KEY,
     intake: {
       scannerDir: e.INTAKE_SCANNER_DIR ? path.resolve(cwd, e.INTAKE_SCANNER_DIR) : path.join(dataDir, 'intake', 'scanner'),
       storeDir: path.join(dataDir, 'store', 'eingang'),
