@@ -5,9 +5,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65535);
-const positiveInt = z.coerce.number().int().positive();
-const optionalString = z
+export const port = z.coerce.number().int().min(1).max(65535);
+export const positiveInt = z.coerce.number().int().positive();
+export const optionalString = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))

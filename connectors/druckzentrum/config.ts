@@ -10,13 +10,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { readCredential, type Secret } from '../credentials';
+import { optionalString, positiveInt } from '../../platform/config';
 
-const positiveInt = z.coerce.number().int().positive();
-const optionalString = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
 
 export const druckzentrumEnvSchema = z.object({
   DRUCKZENTRUM_ADAPTER: z.enum(['ordner', 'epost']).default('ordner'),

@@ -67,7 +67,7 @@ export function spawnManaged(name: string, command: string, args: string[], opts
   return { name, child, exited, logFile };
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_PASSWORD, testStack, uniqueName } from '../helpers/env';
 import { freePort } from '../helpers/ports';
+import { alive } from '../../scripts/stack/process';
 import { Agent, csrfOf } from '../helpers/http-agent';
 import { eventually } from '../helpers/engine';
 
@@ -68,15 +69,6 @@ function startUp(): { child: ChildProcess; output: () => string; ready: Promise<
 function pidsOf(runDir: string): number[] {
   if (!fs.existsSync(runDir)) return [];
   return fs.readdirSync(runDir).filter((f) => f.endsWith('.pid')).map((f) => Number(fs.readFileSync(path.join(runDir, f), 'utf8').split('\n')[0]));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {

@@ -26,6 +26,7 @@ import { HotfolderImporter } from './hotfolder-import';
 import type { ImportKontext, ProtokollEintrag } from './import-kontext';
 import { baueServer, type EAkteFehlerZustand } from './server';
 import { XdomeaImporter } from './xdomea-import';
+import { mulberry32 } from '../../../domain/zufall';
 
 export type { EAkteFehlerZustand } from './server';
 
@@ -101,16 +102,7 @@ export interface EAkteSimulator extends RunningSimulator {
 }
 
 /** Small seeded PRNG (mulberry32) for the random fault rate. */
-function zufallsquelle(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const zufallsquelle = mulberry32;
 
 export async function startEAkteSimulator(ctx: SimulatorContext, optionen: Partial<EAkteSimulatorOptionen> = {}): Promise<EAkteSimulator> {
   const o: EAkteSimulatorOptionen = { ...STANDARD_OPTIONEN, ...optionen };

@@ -13,6 +13,7 @@ import type { Anschrift, Bewilligungszeitraum, Haushalt, Person, Tag, Team } fro
 import { monatsanfang, monatsende, plusTage } from './tage';
 import { normalisiereName } from './namen';
 import { nachnamen, strassen as strassenNamen, vornamenMaennlich, vornamenWeiblich } from './woerter-de';
+import { mulberry32 } from '../../../domain/zufall';
 
 export interface Landkreis {
   haushalte: Haushalt[];
@@ -96,16 +97,7 @@ export function zustaendigesTeam(teams: readonly Team[], nachname: string, plz: 
 }
 
 /** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 class Zufall {
   constructor(private readonly next: () => number) {}
