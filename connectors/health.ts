@@ -37,13 +37,19 @@ async function checkOne(id: string, label: string, make: () => Closable | Promis
   }
 }
 
-export async function connectorHealth(cfg: Config, timeoutMs = 3000, env: NodeJS.ProcessEnv = process.env, redisUrl?: string): Promise<Check[]> {
+export async function connectorHealth(cfg: Config, timeoutMs = 3000, env: NodeJS.ProcessEnv = process.env, redisUrl?: string, redisOk = true): Promise<Check[]> {
   const log = createLogger('health', 'silent');
   const connectorEnv = { ...env, AKTENLAUF_DATA_DIR: cfg.dataDir, SIMULATOR_PORT: String(cfg.simulators.port) };
   const robotDeps = () => ({ redisUrl: redisUrl ?? cfg.redis.url, codec: codecFromConfig(cfg, false).codec });
+  // Robot adapters work through Redis queues: with Redis down they would only wait for it.
+  const viaRobots = (id: string, label: string, make: () => Promise<Closable>, robot: boolean): Promise<Check> =>
+    robot && !redisOk
+      ? Promise.resolve({ id, label, required: true, ok: false, detail: 'nicht prüfbar: Redis (Roboter-Warteschlangen) antwortet nicht', fix: 'Zuerst Redis in Ordnung bringen.' })
+      : checkOne(id, label, make, timeoutMs);
+  const fachverfahrenViaRobot = (env.FACHVERFAHREN_ADAPTER ?? 'open-prosoz') === 'compass';
   return Promise.all([
-    checkOne('fachverfahren', 'Fachverfahren', () => createFachverfahren(connectorEnv, { log, ...robotDeps() }), timeoutMs),
-    checkOne('termine', 'Terminsystem', () => createTerminsystem(loadTermineConfig(connectorEnv), robotDeps()), timeoutMs),
+    viaRobots('fachverfahren', 'Fachverfahren', () => createFachverfahren(connectorEnv, { log, ...robotDeps() }), fachverfahrenViaRobot),
+    viaRobots('termine', 'Terminsystem', () => createTerminsystem(loadTermineConfig(connectorEnv), robotDeps()), true),
     checkOne('eakte', 'E-Akte', () => createEAkte(connectorEnv), timeoutMs),
     checkOne('druckzentrum', 'Zentraldruck', () => createDruckzentrum(connectorEnv, { dataDir: cfg.dataDir, log }), timeoutMs),
   ]);
