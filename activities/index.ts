@@ -5,6 +5,8 @@
 import type { Connectors } from '../connectors';
 import type { Logger } from '../platform/logger';
 import { createRegisterActivities } from './posteingang/register';
+import { createDruckActivities } from './druck';
+import { createWeiterbewilligungActivities } from './weiterbewilligung';
 
 export interface ActivityDeps {
   dataDir: string;
@@ -22,6 +24,8 @@ export function requireConnectors(deps: ActivityDeps): Connectors {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRegisterActivities(deps),
+    ...createWeiterbewilligungActivities(deps),
+    ...createDruckActivities(deps),
   };
 }
 

@@ -38,6 +38,24 @@ export const PAGES = {
     description: 'Eingegangene Dokumente und ihr Bearbeitungsstand.',
     roles: ['postkorb', 'it-admin', 'leitung'],
   },
+  aufgaben: {
+    path: '/aufgaben',
+    label: 'Eskalationen',
+    description: 'Aufgaben Ihres Teams mit Fälligkeit und Priorität: übernehmen, erledigen, zurückgeben, kommentieren.',
+    roles: ['sachbearbeitung', 'leitung'],
+  },
+  weiterbewilligung: {
+    path: '/weiterbewilligung',
+    label: 'Weiterbewilligung',
+    description: 'Bald endende Bewilligungszeiträume je Team: Erinnerungen, eingegangene Anträge, Eskalationen.',
+    roles: ['sachbearbeitung', 'leitung'],
+  },
+  postausgang: {
+    path: '/postausgang',
+    label: 'Postausgang',
+    description: 'Zentraldruck: Sendungen je Tag, Briefe nach Status und Art, Ablehnungen mit Grund.',
+    roles: ['postkorb', 'it-admin', 'leitung'],
+  },
   status: {
     path: '/status',
     label: 'Systemstatus',

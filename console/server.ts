@@ -19,6 +19,7 @@ import { checkStack } from '../scripts/stack/doctor';
 import { AuditLog, auditFile, type AuditEvent } from './audit';
 import { clearCookie, requestCookie, setCookie, type CookieOptions } from './cookies';
 import { codecRequestSchema, payloadFromJson, payloadToJson } from './codec-api';
+import { registerProzessSeiten } from './prozess-seiten';
 import { CODEC_ROLES, PAGES, ROLES, type Role } from './roles';
 import { LoginLimiter, SESSION_COOKIE, SessionStore, randomToken, tokensEqual, type Session } from './sessions';
 import { UserStore, normalizeUsername, type User } from './users';
@@ -350,6 +351,8 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
     await record({ actor: user.username, role: user.role, action: 'posteingang.ansehen', target: `${PAGES.posteingang.path} (${rows.length} Vorgänge)`, outcome: error ? 'fehler' : 'erfolg' });
     return sendHtml(reply, error ? 503 : 200, posteingangPage({ user, csrf: session.csrf, rows, limit: POSTEINGANG_LIMIT, truncated, error }));
   });
+
+  registerProzessSeiten(app, { temporal: deps.temporal, record, requireRole, refuse, sendHtml });
 
   // Remote codec for the Temporal Web UI (and CLI): preflight, then encode/decode.
   for (const op of ['encode', 'decode'] as const) {

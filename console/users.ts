@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { BEREICHE, ROLES, ROLE_LABELS, type Bereich, type Role } from './roles';
+import { teamLabel } from './teams';
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 export const DEMO_ACCESS_FILE_NAME = 'demo-zugang.txt';
@@ -87,8 +88,9 @@ export interface NewUser extends User {
 
 export const DEMO_USERS: readonly User[] = [
   { username: 'postkorb', displayName: 'Demo Postkorb', role: 'postkorb' },
-  { username: 'sb-leistung', displayName: 'Demo Sachbearbeitung Leistung', role: 'sachbearbeitung', bereich: 'leistung', team: 'Team A-K' },
-  { username: 'sb-mi', displayName: 'Demo Sachbearbeitung M&I', role: 'sachbearbeitung', bereich: 'markt-integration', team: 'Team M&I 1' },
+  // Teams are Fachverfahren team ids (console/teams.ts): "Team A–D Süd" and "Markt & Integration Nord".
+  { username: 'sb-leistung', displayName: 'Demo Sachbearbeitung Leistung', role: 'sachbearbeitung', bereich: 'leistung', team: 'LE-S-AD' },
+  { username: 'sb-mi', displayName: 'Demo Sachbearbeitung M&I', role: 'sachbearbeitung', bereich: 'markt-integration', team: 'MI-N' },
   { username: 'leitung', displayName: 'Demo Leitung', role: 'leitung' },
   { username: 'it-admin', displayName: 'Demo IT-Administration', role: 'it-admin' },
   { username: 'revision', displayName: 'Demo Datenschutz/Revision', role: 'revision' },
@@ -211,7 +213,7 @@ async function seedDemoUsers(cfg: Config, log?: Logger): Promise<void> {
       `Passwort: ${password}`,
       '',
       'Benutzer:',
-      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(12)} ${ROLE_LABELS[u.role]}${u.team ? ` (${u.team})` : ''}`),
+      ...DEMO_USERS.map((u) => `  ${u.username.padEnd(12)} ${ROLE_LABELS[u.role]}${u.team ? ` (${teamLabel(u.team)})` : ''}`),
       '',
       `Die Benutzer stehen in ${cfg.console.usersFile}; diese Datei nach dem ersten Anmelden löschen.`,
       '',

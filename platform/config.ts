@@ -25,6 +25,7 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_RETENTION_DAYS: positiveInt.max(3650).default(30),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1000),
 
   REDIS_URL: optionalString,
   AKTENLAUF_REDIS_PORT: port.default(6390),
@@ -68,6 +69,8 @@ export interface Config {
     uiUrl?: string;
     retentionDays: number;
     dbFile: string;
+    /** Workflows a worker keeps in memory (sleeping Weiterbewilligungen need not stay cached). */
+    maxCachedWorkflows: number;
   };
   redis: {
     /** true when REDIS_URL was given explicitly: then it must answer, no fallback. */
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       uiUrl: e.TEMPORAL_UI_URL ?? (e.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`),
       retentionDays: e.TEMPORAL_RETENTION_DAYS,
       dbFile: path.join(dataDir, 'temporal.db'),
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     redis: {
       explicit: Boolean(e.REDIS_URL),

@@ -11,7 +11,8 @@ import { embeddedRedisUrl } from '../scripts/stack/doctor';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { runMain, signalReady } from '../platform/lifecycle';
-import { codecFromConfig, dataConverter } from '../platform/temporal';
+import { codecFromConfig, connect, dataConverter, makeClient } from '../platform/temporal';
+import { ensureEngineSchedules } from './schedules';
 import type { AesGcmCodec } from '../platform/codec';
 
 export const WORKFLOW_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
@@ -24,6 +25,7 @@ export interface EngineWorkerOptions {
   deps: ActivityDeps;
   /** Prebuilt bundle code; if absent, the workflows are bundled from source (dev, tests). */
   workflowBundleCode?: string;
+  maxCachedWorkflows?: number;
   /** Tests only: activities added to (or replacing) the engine's. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
 }
@@ -34,6 +36,7 @@ export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     activities: { ...createActivities(o.deps), ...o.extraActivities },
+    ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     dataConverter: dataConverter(o.codec),
   };
   if (o.workflowBundleCode) opts.workflowBundle = { code: o.workflowBundleCode };
@@ -57,8 +60,12 @@ if (require.main === module) {
       codec,
       deps: { dataDir: cfg.dataDir, connectors, log },
       workflowBundleCode,
+      maxCachedWorkflows: cfg.temporal.maxCachedWorkflows,
     });
-    log.info({ taskQueue: cfg.temporal.taskQueue, prebuiltBundle: Boolean(workflowBundleCode) }, 'worker running');
+    const clientConnection = await connect(cfg.temporal.address);
+    const schedules = await ensureEngineSchedules(makeClient(clientConnection, cfg.temporal.namespace, codec), cfg, log);
+    await clientConnection.close();
+    log.info({ taskQueue: cfg.temporal.taskQueue, prebuiltBundle: Boolean(workflowBundleCode), schedules }, 'worker running');
     signalReady();
     await worker.runUntil(new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
     await connectors.close();

@@ -1,5 +1,6 @@
 /** The page frame: header with role-filtered navigation, user box with logout, main landmark. */
 import { BEREICH_LABELS, ROLE_LABELS, pagesFor } from '../roles';
+import { isKnownTeam, teamLabel } from '../teams';
 import type { User } from '../users';
 import { html, raw, type SafeHtml } from './html';
 
@@ -39,6 +40,20 @@ thead th { border-bottom: 2px solid #505a5f; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .9em; word-break: break-all; }
 ul.kacheln { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: 1rem; }
 ul.kacheln li { border: 1px solid var(--linie); border-radius: 6px; padding: 1rem; }
+.zahlen { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; list-style: none; padding: 0; margin: 0 0 1rem; }
+.zahlen li { border: 1px solid var(--linie); border-radius: 6px; padding: .5rem 1rem; }
+.zahlen strong { font-size: 1.25rem; display: block; }
+form.filter { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-end; margin-bottom: 1rem; }
+form.filter .feld { margin: 0; }
+select, textarea { font: inherit; padding: .5rem; border: 2px solid #505a5f; border-radius: 4px; }
+textarea { width: 100%; max-width: 40rem; }
+.aktionen { display: grid; gap: 1.5rem; margin: 1.5rem 0; }
+.aktionen form { margin: 0; }
+.erfolg { border-left: 6px solid var(--ok); background: #eef7f0; padding: .75rem 1rem; margin-bottom: 1rem; }
+.prio-hoch { color: var(--fehler); font-weight: 700; }
+dl.daten { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1.5rem; }
+dl.daten dt { font-weight: 600; }
+dl.daten dd { margin: 0; }
 `;
 
 export interface LayoutOptions {
@@ -53,7 +68,7 @@ export interface LayoutOptions {
 export function userLine(user: User): string {
   const parts = [ROLE_LABELS[user.role]];
   if (user.bereich) parts.push(BEREICH_LABELS[user.bereich]);
-  if (user.team) parts.push(user.team);
+  if (user.team) parts.push(isKnownTeam(user.team) ? teamLabel(user.team) : `${user.team} (unbekannte Team-Kennung)`);
   return parts.join(', ');
 }
 

@@ -161,6 +161,10 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     '--metrics-port', '0',
     '--namespace', o.namespace,
     '--log-level', 'warn',
+    // WAL and normal sync: ~4x faster workflow starts on SQLite (measured: 50 → 195 starts/s),
+    // still crash-safe for the database (a power loss may lose the last transactions).
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
   ];
   if (o.headless) args.push('--headless');
   else {

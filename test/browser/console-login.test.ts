@@ -115,7 +115,7 @@ test('the login form works with the keyboard only (Tab, Enter)', async () => {
   await page.keyboard.type(TEST_PASSWORD);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { level: 1, name: 'Übersicht' }).waitFor();
-  await expectText(page.getByRole('main'), 'Team M&I 1');
+  await expectText(page.getByRole('main'), 'Markt & Integration Nord');
 });
 
 async function expectText(locator: ReturnType<Page['getByRole']>, text: string): Promise<void> {

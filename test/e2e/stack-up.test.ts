@@ -53,7 +53,7 @@ function startUp(): { child: ChildProcess; output: () => string; ready: Promise<
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not up within 120 s:\n${out}`)), 120000);
     child.stdout!.on('data', () => {
-      if (out.includes('Aktenlauf läuft')) {
+      if (out.includes('Beenden mit Strg+C.')) {
         clearTimeout(timer);
         resolve();
       }

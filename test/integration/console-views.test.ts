@@ -126,7 +126,7 @@ test('without a demo password: a random one goes to demo-zugang.txt (0600), neve
     ['postkorb', 'postkorb'], ['sb-leistung', 'sachbearbeitung'], ['sb-mi', 'sachbearbeitung'],
     ['leitung', 'leitung'], ['it-admin', 'it-admin'], ['revision', 'revision'],
   ]);
-  expect(await store.authenticate(' SB-MI ', access!.password)).toEqual({ username: 'sb-mi', displayName: 'Demo Sachbearbeitung M&I', role: 'sachbearbeitung', bereich: 'markt-integration', team: 'Team M&I 1' });
+  expect(await store.authenticate(' SB-MI ', access!.password)).toEqual({ username: 'sb-mi', displayName: 'Demo Sachbearbeitung M&I', role: 'sachbearbeitung', bereich: 'markt-integration', team: 'MI-N' });
   expect(await store.authenticate('sb-mi', 'falsch')).toBeUndefined();
   expect(await store.authenticate('niemand', access!.password)).toBeUndefined();
   // A second start keeps the users and the password (no re-seeding).

@@ -1,0 +1,26 @@
+/**
+ * The engine's recurring jobs as Temporal schedules, created or updated idempotently at every
+ * worker start: the daily Weiterbewilligung sync, the Zentraldruck cut-off, the Bescheid intake.
+ * A schedule created for the first time is triggered once, so a new installation (and the demo)
+ * has its Bewilligungszeiträume synced at once instead of at the next 05:30.
+ */
+import type { Client } from '@temporalio/client';
+import { ensureBescheidSchedule, ensureZentraldruckSchedule } from '../activities/druck/schedule';
+import { ensureWeiterbewilligungSchedule } from '../activities/weiterbewilligung/schedule';
+import type { Config } from '../platform/config';
+import type { Logger } from '../platform/logger';
+
+export async function ensureEngineSchedules(client: Client, cfg: Config, log: Logger): Promise<string[]> {
+  const results = [
+    { ...(await ensureWeiterbewilligungSchedule(client, cfg)), initial: true },
+    { ...(await ensureZentraldruckSchedule(client, cfg)), initial: false },
+    { ...(await ensureBescheidSchedule(client, cfg)), initial: false },
+  ];
+  for (const r of results) {
+    if (r.angelegt && r.initial) {
+      await client.schedule.getHandle(r.scheduleId).trigger();
+      log.info({ scheduleId: r.scheduleId }, 'schedule created and triggered once');
+    }
+  }
+  return results.map((r) => r.scheduleId);
+}
