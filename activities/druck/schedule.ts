@@ -6,7 +6,8 @@
  * (ensureZentraldruckSchedule). Never between 02:00 and 03:00 (DST). A cut-off missed while the
  * engine was down is caught up within 2 hours; after that the batch's own timer has fired anyway.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { upsertSchedule } from '../../platform/schedules';
 import type { Config } from '../../platform/config';
 import {
   ANNAHMESCHLUSS_SCHEDULE_ID, ANNAHMESCHLUSS_WORKFLOW, BESCHEIDE_SCHEDULE_ID, BESCHEIDE_WORKFLOW, STANDARD_POLICY, type ZentraldruckPolicy,
@@ -43,14 +44,7 @@ export async function ensureZentraldruckSchedule(client: Client, cfg: Config, o:
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 hours' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-    return { scheduleId, angelegt: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(scheduleId).update((vorher) => ({ ...vorher, spec: options.spec, action: options.action, policies: { ...vorher.policies, ...options.policies } }));
-  return { scheduleId, angelegt: false };
+  return upsertSchedule(client, options);
 }
 
 /**
@@ -67,12 +61,5 @@ export async function ensureBescheidSchedule(client: Client, cfg: Config, o: { m
     action: { type: 'startWorkflow' as const, workflowType: BESCHEIDE_WORKFLOW, workflowId: `${scheduleId}-lauf`, taskQueue: cfg.temporal.taskQueue, args: [{}] },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-    return { scheduleId, angelegt: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(scheduleId).update((vorher) => ({ ...vorher, spec: options.spec, action: options.action, policies: { ...vorher.policies, ...options.policies } }));
-  return { scheduleId, angelegt: false };
+  return upsertSchedule(client, options);
 }

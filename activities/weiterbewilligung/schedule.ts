@@ -4,7 +4,8 @@
  * (never between 02:00 and 03:00, where DST makes times ambiguous or absent); an overlapping
  * run is skipped; a run missed while the engine was down is caught up within a day.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { upsertSchedule } from '../../platform/schedules';
 import type { Config } from '../../platform/config';
 import {
   WEITERBEWILLIGUNG_SCHEDULE_ID, WEITERBEWILLIGUNG_SYNC_WORKFLOW, WEITERBEWILLIGUNG_SYNC_WORKFLOW_ID, pruefePolicy,
@@ -39,12 +40,5 @@ export async function ensureWeiterbewilligungSchedule(client: Client, cfg: Confi
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
   } satisfies ScheduleOptions;
-  try {
-    await client.schedule.create(options);
-    return { scheduleId, angelegt: true };
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
-  await client.schedule.getHandle(scheduleId).update((vorher) => ({ ...vorher, spec: options.spec, action: options.action, policies: { ...vorher.policies, ...options.policies } }));
-  return { scheduleId, angelegt: false };
+  return upsertSchedule(client, options);
 }

@@ -34,7 +34,7 @@ afterAll(async () => {
   await engine.stop();
 });
 
-/** With AUFGABE_HISTORIEN=schreiben: saves the real history for aufgaben-replay.test.ts. */
+/** With AUFGABE_HISTORIEN=schreiben: saves the real history for replay.test.ts. */
 async function speichereHistorie(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.AUFGABE_HISTORIEN !== 'schreiben') return;
   // protobufjs object form (the SDK's historyFromJSON/historyToJSON fail in this tree: two protobufjs copies).

@@ -1,8 +1,10 @@
 /**
- * Replay of saved real histories of the `weiterbewilligung` workflow (test/histories/
- * weiterbewilligung*.json, written by weiterbewilligung.test.ts with WB_HISTORIEN=schreiben)
- * against the current workflow bundle: a change that would break running workflows (other
- * commands in another order without patched()) fails here.
+ * Replay of saved real histories (test/histories/*.json) against the current workflow bundle:
+ * a change that would break running workflows (other commands in another order without
+ * patched()) fails here. Histories are written by the process tests when asked to:
+ *   ZENTRALDRUCK_HISTORIEN=schreiben npx jest test/integration/zentraldruck.test.ts -t "one letter"
+ *   WB_HISTORIEN=schreiben npx jest test/integration/weiterbewilligung.test.ts
+ *   AUFGABE_HISTORIEN=schreiben npx jest test/integration/aufgaben.test.ts
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,7 @@ import { codecFromConfig, dataConverter } from '../../platform/temporal';
 import { testConfig, testStack } from '../helpers/env';
 
 const DIR = path.join(__dirname, '..', 'histories');
-const files = fs.readdirSync(DIR).filter((f) => /^weiterbewilligung.*\.json$/.test(f)).sort();
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
 beforeAll(() => {
   try {
@@ -22,8 +24,10 @@ beforeAll(() => {
   }
 });
 
-test('saved histories exist for the main paths', () => {
+test('saved histories exist for the main paths of every long-running process', () => {
   expect(files).toEqual(expect.arrayContaining([
+    'aufgabe-erledigt.json', 'aufgabe-eskaliert-abgebrochen.json',
+    'zentraldruck-brief.json', 'zentraldruck-tagesbatch.json',
     'weiterbewilligung-aufgeloest.json', 'weiterbewilligung-ohne-wba.json', 'weiterbewilligung-verkuerzt.json',
     'weiterbewilligung-wba-nach-ende.json', 'weiterbewilligung-wba-vor-ende.json',
   ]));
@@ -36,6 +40,6 @@ test.each(files)('%s replays against the current workflow code', async (file) =>
   await Worker.runReplayHistory(
     { workflowBundle: { code: fs.readFileSync(testStack().bundlePath, 'utf8') }, dataConverter: dataConverter(codec) },
     history,
-    saved.workflowId, // children's ids derive from it
+    saved.workflowId,
   );
 });
