@@ -13,71 +13,21 @@ import { testbrief } from '../../connectors/druckzentrum/testbriefe';
 import { bescheidBriefId } from '../../activities/druck/ausgabe';
 import { AUFGABE_WORKFLOW, aufgabeWorkflowId, type AufgabeInput } from '../../domain/aufgabe';
 import {
-  ANNAHMESCHLUSS_SIGNAL, BATCH_ZUSTAND_QUERY, BRIEF_ERNEUT_SENDEN_SIGNAL, BRIEF_VERWERFEN_SIGNAL, BRIEF_ZUSTAND_QUERY,
-  type BatchZustand, type BriefZustand, type ZentraldruckPolicy,
-} from '../../domain/briefdruck';
-import { BRIEF_WORKFLOW, briefWorkflowId, type BriefAuftrag, type BriefErgebnis } from '../../domain/zentraldruck';
-import { beendePdfLeser } from '../../connectors/druckzentrum/pdf-text';
-import { startTestWorld, type TestWorld } from '../helpers/connectors';
-import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { testConfig } from '../helpers/env';
+  ANNAHMESCHLUSS_SIGNAL, BATCH_ZUSTAND_QUERY, BRIEF_ERNEUT_SENDEN_SIGNAL, BRIEF_VERWERFEN_SIGNAL, type BatchZustand, type BriefZustand } from '../../domain/briefdruck';
+import { briefWorkflowId, type BriefErgebnis } from '../../domain/zentraldruck';
+import type { TestWorld } from '../helpers/connectors';
+import { eventually, type TestEngine } from '../helpers/engine';
+import { startZentraldruckTestbed, stopZentraldruckTestbed, zentraldruckHelfer } from '../helpers/zentraldruck';
 
 let world: TestWorld;
 let engine: TestEngine;
 
 beforeAll(async () => {
-  world = await startTestWorld(testConfig());
-  engine = await startTestEngine({}, { connectors: world.connectors });
+  ({ world, engine } = await startZentraldruckTestbed());
 });
-afterAll(async () => {
-  await engine?.stop();
-  await world?.stop();
-  await beendePdfLeser();
-});
+afterAll(() => stopZentraldruckTestbed(world, engine));
 
-function policy(): Partial<ZentraldruckPolicy> {
-  return { batchPraefix: `zdt${randomBytes(4).toString('hex')}`, statusPollMs: 300, annahmeschluss: '14:00' };
-}
-
-let nr = 0;
-function auftrag(o: Partial<BriefAuftrag> = {}): BriefAuftrag {
-  nr += 1;
-  return {
-    briefId: `zd-${randomBytes(6).toString('hex')}`,
-    art: 'WBA_ZWEITE_ERINNERUNG',
-    empfaenger: { name: 'Herrn Jürgen Beispiel', strasse: 'Am Mühlbach 3a', plz: '35578', ort: 'Wetzlar' },
-    bgNummer: `35101BG00${String(10000 + nr)}`,
-    teamId: 'LE-WZ-01',
-    daten: { bwzEnde: '2027-01-31' },
-    bezug: { prozess: 'test', workflowId: 'test-zentraldruck' },
-    ...o,
-  };
-}
-
-async function starte(a: BriefAuftrag, p: Partial<ZentraldruckPolicy>): Promise<WorkflowHandle> {
-  return engine.client.workflow.start(BRIEF_WORKFLOW, { taskQueue: engine.cfg.temporal.taskQueue, workflowId: briefWorkflowId(a.briefId), args: [a, { policy: p }] });
-}
-
-async function zustand(h: WorkflowHandle): Promise<BriefZustand> {
-  return h.query<BriefZustand>(BRIEF_ZUSTAND_QUERY);
-}
-
-async function imBatch(h: WorkflowHandle): Promise<BriefZustand> {
-  return eventually(async () => {
-    const z = await zustand(h);
-    return z.status === 'wartet_auf_batch' ? z : undefined;
-  }, 'letter waits for its batch', 45000);
-}
-
-function archivierteBriefe(briefId: string): number {
-  const archiv = (world.simulators.running.find((r) => r.spec.id === 'druckzentrum-ordner')!.sim.folders as { archiv: string }).archiv;
-  let n = 0;
-  for (const batch of fs.readdirSync(archiv)) {
-    const dir = path.join(archiv, batch);
-    if (fs.statSync(dir).isDirectory()) n += fs.readdirSync(dir).filter((f) => f === `${briefId}.pdf`).length;
-  }
-  return n;
-}
+const { policy, auftrag, starte, zustand, imBatch, archivierteBriefe } = zentraldruckHelfer(() => engine, () => world);
 
 
 function legeBescheidAb(pdf: Buffer): string {

@@ -8,23 +8,17 @@ import { ANNAHMESCHLUSS_WORKFLOW, BRIEF_ZUSTAND_QUERY, type BriefZustand } from 
 import { feiertageVon, istArbeitstag } from '../../domain/fristen';
 import { berlinDate } from '../../domain/zeit';
 import { BRIEF_WORKFLOW, briefWorkflowId, type BriefAuftrag, type BriefErgebnis } from '../../domain/zentraldruck';
-import { beendePdfLeser } from '../../connectors/druckzentrum/pdf-text';
-import { startTestWorld, type TestWorld } from '../helpers/connectors';
-import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { testConfig } from '../helpers/env';
+import type { TestWorld } from '../helpers/connectors';
+import { eventually, type TestEngine } from '../helpers/engine';
+import { startZentraldruckTestbed, stopZentraldruckTestbed } from '../helpers/zentraldruck';
 
 let world: TestWorld;
 let engine: TestEngine;
 
 beforeAll(async () => {
-  world = await startTestWorld(testConfig());
-  engine = await startTestEngine({}, { connectors: world.connectors });
+  ({ world, engine } = await startZentraldruckTestbed());
 });
-afterAll(async () => {
-  await engine?.stop();
-  await world?.stop();
-  await beendePdfLeser();
-});
+afterAll(() => stopZentraldruckTestbed(world, engine));
 
 test('the cut-off schedule is created once and updated afterwards; never at 02:xx', async () => {
   const scheduleId = `zd-annahmeschluss-${randomBytes(4).toString('hex')}`;
