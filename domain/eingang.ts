@@ -17,6 +17,8 @@ export interface EingangInput {
   bytes: number;
   /** Path of the durable copy in the engine's store, relative to the data dir. */
   storedPath: string;
+  /** Hints the source gave (the citizen app's form): checked like anything read, never trusted blindly. */
+  hinweise?: { bgNummer?: string; dokumentart?: string; betreff?: string };
 }
 
 export interface EingangRecord extends EingangInput {

@@ -1,0 +1,230 @@
+/**
+ * Contract of the Posteingang (incoming post → E-Akte): the document taxonomy, what reading
+ * and recognition produce, and the names of the workflows, queries and updates the console
+ * and the CLI use. Pure types and constants: used by workflows, activities, console and CLI.
+ *
+ * Flow: one `posteingang` workflow per incoming file (id from the content hash) registers
+ * and preflights the file, reads and splits it into documents, and starts one
+ * `posteingangDokument` child workflow per document. The child recognises, matches the
+ * household, files into the E-Akte exactly once, routes a Wiedervorlage and reports a WBA —
+ * or waits for a person (review) or for the admin (quarantine).
+ */
+
+/** Taxonomy codes of incoming documents (DOMAIN.md). */
+export const EINGANGSARTEN = [
+  'HAUPTANTRAG',
+  'WBA',
+  'VAEM',
+  'EINKOMMENSNACHWEIS',
+  'KONTOAUSZUG',
+  'MIETVERTRAG',
+  'BETRIEBSKOSTENABRECHNUNG',
+  'AU_BESCHEINIGUNG',
+  'WIDERSPRUCH',
+  'UEBERPRUEFUNGSANTRAG',
+  'FREMDBESCHEID',
+  'BEWERBUNGSNACHWEIS',
+  'SONSTIGES',
+] as const;
+export type Eingangsart = (typeof EINGANGSARTEN)[number];
+
+export const EINGANGSART_LABELS: Record<Eingangsart, string> = {
+  HAUPTANTRAG: 'Hauptantrag',
+  WBA: 'Weiterbewilligungsantrag',
+  VAEM: 'Veränderungsmitteilung',
+  EINKOMMENSNACHWEIS: 'Einkommensnachweis',
+  KONTOAUSZUG: 'Kontoauszug',
+  MIETVERTRAG: 'Mietvertrag',
+  BETRIEBSKOSTENABRECHNUNG: 'Betriebskostenabrechnung',
+  AU_BESCHEINIGUNG: 'AU-Bescheinigung',
+  WIDERSPRUCH: 'Widerspruch',
+  UEBERPRUEFUNGSANTRAG: 'Überprüfungsantrag',
+  FREMDBESCHEID: 'Bescheid einer anderen Stelle',
+  BEWERBUNGSNACHWEIS: 'Bewerbungsnachweis',
+  SONSTIGES: 'Sonstiges',
+};
+
+export function isEingangsart(value: unknown): value is Eingangsart {
+  return typeof value === 'string' && (EINGANGSARTEN as readonly string[]).includes(value);
+}
+
+/** A word found by OCR, with its box in pixels of the stored page image. */
+export interface Wort {
+  text: string;
+  /** 0–100 as tesseract reports it. */
+  confidence: number;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+}
+
+/** Why a page starts or separates documents. */
+export type Trennung = 'patch-t' | 'barcode-trennblatt' | 'leerseite' | 'barcode-erste-seite';
+
+/** One page as read. */
+export interface Seite {
+  /** 1-based page number in the incoming file. */
+  nr: number;
+  quelle: 'textlayer' | 'ocr';
+  text: string;
+  /** OCR only: words with confidences and boxes (page image coordinates). */
+  woerter?: Wort[];
+  /** OCR only: mean word confidence 0–100. */
+  meanConfidence?: number;
+  /** Degrees the page was turned before reading (0, 90, 180, 270). */
+  rotation: number;
+  /** Path of the stored page image (PNG), relative to the data dir; absent for text-layer pages without a rendering. */
+  bild?: string;
+  bildGroesse?: { breite: number; hoehe: number };
+  /** Barcode contents found on the page (raw text). */
+  barcodes: string[];
+  leer: boolean;
+  /** Set when this page is a separator sheet (not part of any document) or starts a document by barcode. */
+  trennung?: Trennung;
+}
+
+/** One document cut out of a file: its pages (numbers of the file), why it was cut, and doubt. */
+export interface Teil {
+  /** 0-based index of the document within the file. */
+  index: number;
+  seiten: number[];
+  /** BG-Nummer or document code from a barcode on its first page, if any (normalised). */
+  barcodeBgNummer?: string;
+  barcodeDokumentart?: Eingangsart;
+  /** true when the split is doubtful (e.g. blank-page split with text on the "blank" page): a person confirms. */
+  zweifelhaft: boolean;
+  grund?: string;
+}
+
+/** Identifiers and dates found in a document's text. */
+export interface Merkmale {
+  /** Normalised BG-Nummern, best first. */
+  bgNummern: string[];
+  kundennummern: string[];
+  /** IBANs with a valid checksum, normalised (no spaces). */
+  ibans: string[];
+  /** Date of the letter as written (YYYY-MM-DD), if found. */
+  briefdatum?: string;
+  /** Name + date of birth + address as found, for proposing a household (never enough to file alone). */
+  absender?: { vorname?: string; nachname?: string; geburtsdatum?: string; plz?: string; strasse?: string };
+  /** For a WIDERSPRUCH: the date of the contested Bescheid ("gegen den Bescheid vom …"). */
+  bescheidVom?: string;
+}
+
+/** The result of recognition for one document. Every decision records the model that made it. */
+export interface Erkennung {
+  dokumentart: Eingangsart;
+  /** Calibrated probability 0–1 that `dokumentart` is right. */
+  confidence: number;
+  /** Probability per type (sums to ~1). */
+  scores: Partial<Record<Eingangsart, number>>;
+  merkmale: Merkmale;
+  /** Version id of the model (rules + statistical classifier) that decided. */
+  modellVersion: string;
+  /** Names of configured rules that matched. */
+  regeln: string[];
+}
+
+/** Where a document's household came from. */
+export type Zuordnung =
+  | { art: 'bg-nummer'; bgNummer: string; quelle: 'barcode' | 'text' | 'person' }
+  | { art: 'kundennummer'; bgNummer: string; kundennummer: string }
+  | { art: 'vorschlag'; vorschlaege: { bgNummer: string; score: number; treffer: string[] }[] }
+  | { art: 'keine' };
+
+/** States in search attribute AktenlaufStatus for Prozess 'posteingang'. */
+export const PosteingangStatus = {
+  ERFASST: 'erfasst',
+  GELESEN: 'gelesen',
+  ZERLEGT: 'zerlegt',
+  /** waiting for a person in the Postkorb (type, household or split) */
+  PRUEFUNG: 'pruefung',
+  /** review SLA passed: escalated to the team lead */
+  PRUEFUNG_UEBERFAELLIG: 'pruefung-ueberfaellig',
+  ABGELEGT: 'abgelegt',
+  QUARANTAENE: 'quarantaene',
+  VERWORFEN: 'verworfen',
+} as const;
+export type PosteingangStatusWert = (typeof PosteingangStatus)[keyof typeof PosteingangStatus];
+
+/** Workflow type names. */
+export const POSTEINGANG_WORKFLOW = 'posteingang';
+export const DOKUMENT_WORKFLOW = 'posteingangDokument';
+
+/** Child workflow id of document `index` of the file with this content hash: opaque. */
+export function dokumentWorkflowId(contentHash: string, index: number): string {
+  return `dok-${contentHash.slice(0, 40)}-${index}`;
+}
+
+/** Why the document waits for a person. */
+export type PruefGrund = 'konfidenz' | 'kein-haushalt' | 'vorschlag' | 'zerlegung' | 'haushalt-unbekannt';
+
+export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
+  konfidenz: 'Dokumentart unsicher',
+  'kein-haushalt': 'Kein Haushalt erkannt',
+  vorschlag: 'Haushalt nur vorgeschlagen (Name/Geburtsdatum)',
+  zerlegung: 'Trennung des Stapels unsicher',
+  'haushalt-unbekannt': 'BG-Nummer im Fachverfahren nicht gefunden',
+};
+
+/** What the `zustand` query of a document workflow returns (for the Postkorb detail page). */
+export interface DokumentZustand {
+  status: PosteingangStatusWert;
+  contentHash: string;
+  teilIndex: number;
+  eingangsdatum: string;
+  quelle: string;
+  dateiname: string;
+  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'woerter' | 'meanConfidence' | 'rotation'>[];
+  /** Text of the document (all pages). */
+  text: string;
+  erkennung?: Erkennung;
+  zuordnung?: Zuordnung;
+  pruefGruende: PruefGrund[];
+  /** When the review SLA ends (ISO instant). */
+  pruefFrist?: string;
+  ablage?: { dokumentId: string; ablageort: string; bgNummer: string; dokumentart: Eingangsart; wiedervorlageId?: string };
+  quarantaeneGrund?: string;
+  entscheidungen: { wer: string; wann: string; was: string }[];
+}
+
+/** Update `entscheiden` on a document workflow in review: a person confirms or corrects. */
+export interface PruefEntscheidung {
+  /** User name of the deciding person (for the record; the console audits the decision too). */
+  wer: string;
+  dokumentart: Eingangsart;
+  bgNummer: string;
+  kommentar?: string;
+}
+
+/** Update `quarantaene` on a file or document workflow in quarantine: the admin releases or discards. */
+export interface QuarantaeneEntscheidung {
+  wer: string;
+  aktion: 'freigeben' | 'verwerfen';
+  grund: string;
+}
+
+export const DokumentQueries = { ZUSTAND: 'zustand' } as const;
+export const DokumentUpdates = { ENTSCHEIDEN: 'entscheiden', QUARANTAENE: 'quarantaene' } as const;
+
+/** Update `zerlegung` on a file workflow whose split is doubtful: a person confirms or corrects it. */
+export interface ZerlegungsEntscheidung {
+  wer: string;
+  /** The documents as page-number lists of the file (1-based); pages left out are separator sheets. */
+  teile: number[][];
+}
+export const DateiUpdates = { ZERLEGUNG: 'zerlegung', QUARANTAENE: 'quarantaene' } as const;
+export const DateiQueries = { ZUSTAND: 'zustand' } as const;
+
+/** What the reading of one file produced; stored as JSON (not in workflow history: it can be large). */
+export interface Lesung {
+  contentHash: string;
+  seiten: Seite[];
+  teile: Teil[];
+}
+
+/** Where the reading of a file is stored, relative to the data dir. Page images live next to it. */
+export function lesungPfad(contentHash: string): string {
+  return `posteingang/${contentHash}/lesung.json`;
+}
+export function seitenbildPfad(contentHash: string, nr: number): string {
+  return `posteingang/${contentHash}/seite-${nr}.png`;
+}
