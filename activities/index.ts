@@ -5,8 +5,12 @@
 import type { Connectors } from '../connectors';
 import type { Logger } from '../platform/logger';
 import { createRegisterActivities } from './posteingang/register';
+import { createPosteingangActivities } from './posteingang';
+import { createErkennungActivities } from './erkennung';
 import { createDruckActivities } from './druck';
 import { createWeiterbewilligungActivities } from './weiterbewilligung';
+import { createBetriebActivities } from './betrieb';
+import { createTermineActivities } from './termine';
 
 export interface ActivityDeps {
   dataDir: string;
@@ -24,8 +28,12 @@ export function requireConnectors(deps: ActivityDeps): Connectors {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRegisterActivities(deps),
+    ...createPosteingangActivities(deps),
+    ...createErkennungActivities(deps),
     ...createWeiterbewilligungActivities(deps),
     ...createDruckActivities(deps),
+    ...createBetriebActivities(deps),
+    ...createTermineActivities(deps),
   };
 }
 

@@ -6,6 +6,12 @@ import { ConfigError, loadConfig, type Config } from '../platform/config';
 import { rotateKeyFile } from '../platform/codec';
 import { checkStack, type Check } from '../scripts/stack/doctor';
 import { up } from './up';
+import { classify } from './classify';
+import { auditCommand } from './audit';
+import { userInfo } from 'node:os';
+import { appendAudit, auditFile } from '../console/audit';
+import { scheduleCommand } from './schedule';
+import { intakeBefehl } from './intake';
 
 const HELP = `aktenlauf – Workflow-Engine für das Backoffice kommunaler Jobcenter
 
@@ -13,6 +19,10 @@ Befehle:
   up              startet den ganzen lokalen Stack (Temporal, Redis, Worker, Konsole, Simulatoren)
   status          zeigt, welche Teile des Stacks laufen (schnell)
   doctor          prüft jeden Teil des Stacks und sagt, was fehlt und wie es zu beheben ist
+  schedule …      Zeitpläne: list | create | pause | unpause | trigger | backfill (aktenlauf schedule help)
+  audit verify    prüft die Hash-Kette des Audit-Protokolls (--file <pfad>; Exit-Code 1 bei Bruch)
+  classify DATEI… erkennt Dokumentart, BG-Nummer und Kundennummer von Dateien (ohne laufenden Stack; --json: eine Zeile JSON je Datei)
+  intake PFAD…    übergibt Dateien/Ordner an den laufenden Posteingang und wartet auf die Übernahme (--no-wait, --timeout SEK, --json)
   codec rotate    erzeugt einen neuen aktiven Schlüssel in data/codec-keys.json (alte bleiben zum Entschlüsseln)
   help            diese Hilfe
 
@@ -41,6 +51,29 @@ async function runChecks(cfg: Config, launchBrowser: boolean, json: boolean): Pr
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Commands with their own options parse their arguments themselves (operations, cli/audit.ts, cli/schedule.ts).
+  if (argv[0] === 'audit' || argv[0] === 'schedule') {
+    let opsCfg: Config;
+    try {
+      opsCfg = loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+    return argv[0] === 'audit' ? auditCommand(argv.slice(1), opsCfg) : scheduleCommand(argv.slice(1), opsCfg);
+  }
+  if (argv[0] === 'intake') {
+    try {
+      return (await intakeBefehl(loadConfig(), argv.slice(1))).code;
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+  }
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   const [command, sub] = positionals;
   if (values.help || !command || command === 'help') {
@@ -64,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
       return runChecks(cfg, false, values.json);
     case 'doctor':
       return runChecks(cfg, true, values.json);
+    case 'classify':
+      return classify(positionals.slice(1), { json: values.json, dataDir: cfg.dataDir });
     case 'codec':
       if (sub === 'rotate') {
         if (cfg.codec.keysFromEnv) {
@@ -71,6 +106,8 @@ export async function main(argv: string[]): Promise<number> {
           return 2;
         }
         const ring = rotateKeyFile(cfg.codec.keyFile);
+        // A credential change is audited (issue 7); the key itself never appears, only its id.
+        await appendAudit(auditFile(cfg), { actor: `cli:${userInfo().username}`, role: 'cli', action: 'zugang.codec-schluessel', target: `neuer aktiver Schlüssel ${ring.activeKeyId}`, outcome: 'erfolg' });
         process.stdout.write(`Neuer aktiver Schlüssel: ${ring.activeKeyId} (${ring.keys.size} Schlüssel im Bund). Worker und Konsole neu starten.\n`);
         return 0;
       }

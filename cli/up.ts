@@ -24,6 +24,7 @@ interface NodeService {
 const SERVICES: NodeService[] = [
   { name: 'simulators', script: 'workers/simulators.js', label: 'Simulatoren' },
   { name: 'robots', script: 'connectors/robot-pool/main.js', label: 'Robot-Pool' },
+  { name: 'ocr', script: 'workers/ocr-pool.js', label: 'OCR-Pool' },
   { name: 'worker', script: 'workers/temporal-worker.js', label: 'Temporal-Worker' },
   { name: 'console', script: 'console/server.js', label: 'Konsole' },
   { name: 'intake', script: 'workers/intake-watcher.js', label: 'Posteingang-Überwachung' },

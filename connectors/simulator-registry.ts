@@ -9,6 +9,7 @@ import { DRUCKZENTRUM_SIMULATOREN } from './druckzentrum/simulator';
 import { eakteSimulator } from './eakte/simulator';
 import { FACHVERFAHREN_SIMULATOREN } from './fachverfahren/simulator';
 import { termineSimulator } from './termine/simulator';
+import { mailSimulator } from './mail/simulator';
 
 export interface SimulatorContext {
   /** data/sim/<id>: the simulator's own files (exchange folders, its database). */
@@ -36,4 +37,4 @@ export interface SimulatorSpec {
 }
 
 /** Registered simulators; each connector adds its own entry. */
-export const SIMULATORS: SimulatorSpec[] = [...FACHVERFAHREN_SIMULATOREN, eakteSimulator, ...DRUCKZENTRUM_SIMULATOREN, termineSimulator];
+export const SIMULATORS: SimulatorSpec[] = [...FACHVERFAHREN_SIMULATOREN, eakteSimulator, ...DRUCKZENTRUM_SIMULATOREN, termineSimulator, mailSimulator];

@@ -38,6 +38,18 @@ export const PAGES = {
     description: 'Eingegangene Dokumente und ihr Bearbeitungsstand.',
     roles: ['postkorb', 'it-admin', 'leitung'],
   },
+  postkorb: {
+    path: '/postkorb',
+    label: 'Postkorb',
+    description: 'Dokumente, bei denen die Erkennung unsicher war: Dokumentart, Haushalt und Trennung prüfen und bestätigen.',
+    roles: ['postkorb', 'leitung'],
+  },
+  quarantaene: {
+    path: '/quarantaene',
+    label: 'Quarantäne',
+    description: 'Dateien, die die Eingangsprüfung nicht bestanden haben: mit Begründung freigeben oder verwerfen.',
+    roles: ['it-admin', 'revision'],
+  },
   aufgaben: {
     path: '/aufgaben',
     label: 'Eskalationen',
@@ -61,6 +73,36 @@ export const PAGES = {
     label: 'Systemstatus',
     description: 'Zustand von Temporal, Redis, Verschlüsselung und weiteren Diensten.',
     roles: ['it-admin', 'leitung'],
+  },
+  zeitplaene: {
+    path: '/zeitplaene',
+    label: 'Zeitpläne',
+    description: 'Wiederkehrende Läufe: nächste und letzte Ausführung, anlegen, Takt ändern, pausieren, sofort auslösen, nachholen.',
+    roles: ['it-admin'],
+  },
+  warteschlangen: {
+    path: '/warteschlangen',
+    label: 'Warteschlangen',
+    description: 'Was wartet: Vorgänge je Prozess und Zustand, Roboter- und OCR-Aufträge, fehlgeschlagene Aufträge mit Fehler.',
+    roles: ['it-admin'],
+  },
+  revision: {
+    path: '/revision',
+    label: 'Revision',
+    description: 'Audit-Protokoll durchsuchen, die Hash-Kette prüfen und Auszüge exportieren.',
+    roles: ['revision'],
+  },
+  termine: {
+    path: '/termine',
+    label: 'Termine',
+    description: 'Online-Terminvergabe: Tagesansicht je Standort für den Empfang (einchecken, nicht erschienen).',
+    roles: ['postkorb', 'leitung', 'it-admin'],
+  },
+  terminKapazitaet: {
+    path: '/termine/kapazitaet',
+    label: 'Terminkapazität',
+    description: 'Standorte, Öffnungszeiten, Personal je Einheit, Schließtage der Online-Terminvergabe.',
+    roles: ['it-admin'],
   },
   temporal: {
     path: '/temporal/',

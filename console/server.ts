@@ -14,18 +14,20 @@ import { z } from 'zod';
 import type { AesGcmCodec } from '../platform/codec';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
-import { EINGANGSDATUM, Prozess, QUELLE, STATUS } from '../domain/search-attributes';
 import { checkStack } from '../scripts/stack/doctor';
 import { AuditLog, auditFile, type AuditEvent } from './audit';
 import { clearCookie, requestCookie, setCookie, type CookieOptions } from './cookies';
 import { codecRequestSchema, payloadFromJson, payloadToJson } from './codec-api';
+import { registerPostkorb } from './postkorb';
 import { registerProzessSeiten } from './prozess-seiten';
+import { collectRoutes, registerBetrieb, type BetriebOptionen } from './betrieb';
+import { registerTerminePublic } from './termine-public';
+import { registerTermineSeiten } from './termine';
 import { CODEC_ROLES, PAGES, ROLES, type Role } from './roles';
 import { LoginLimiter, SESSION_COOKIE, SessionStore, randomToken, tokensEqual, type Session } from './sessions';
 import { UserStore, normalizeUsername, type User } from './users';
 import { fehlerPage } from './views/fehler';
 import { loginPage } from './views/login';
-import { posteingangPage, type PosteingangRow } from './views/posteingang';
 import { statusPage } from './views/status';
 import { uebersichtPage } from './views/uebersicht';
 
@@ -36,6 +38,8 @@ export interface ConsoleDeps {
   redis: Redis;
   /** Redis URL actually in use (for the status page). */
   redisUrl: string;
+  /** Options of the operations pages (console/betrieb.ts); tests isolate schedules and queues with them. */
+  betrieb?: BetriebOptionen;
   log: Logger;
 }
 
@@ -45,7 +49,7 @@ export interface Auth {
 }
 
 /** How a state-changing route is protected against cross-site requests. */
-export type CsrfMode = 'session' | 'login' | 'codec' | 'proxy';
+export type CsrfMode = 'session' | 'login' | 'codec' | 'proxy' | 'public';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -59,7 +63,6 @@ declare module 'fastify' {
 export const LOGIN_CSRF_COOKIE = 'aktenlauf_login_csrf';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
-export const POSTEINGANG_LIMIT = 200;
 export const CODEC_BASE_PATH = '/api/codec';
 /** The Temporal Web UI, served through the console behind its login (same origin as the codec endpoint). */
 export const TEMPORAL_UI_PATH = '/temporal';
@@ -129,6 +132,7 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });
+  collectRoutes(app);
   app.addHook('onClose', async () => audit.close());
   await app.register(fastifyFormbody);
   app.decorateRequest('auth', null);
@@ -231,7 +235,7 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   app.addHook('preHandler', async (req, reply) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return;
     const mode = req.routeOptions.config?.csrf ?? 'session';
-    if (mode === 'codec' || mode === 'proxy') return;
+    if (mode === 'codec' || mode === 'proxy' || mode === 'public') return; // public: /termin checks its own form tokens and link keys
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
     const fromBody = typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined;
     const fromHeader = typeof req.headers[CSRF_HEADER] === 'string' ? (req.headers[CSRF_HEADER] as string) : undefined;
@@ -313,46 +317,20 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
 
   app.get('/', { preHandler: requireRole(...ROLES) }, async (req, reply) => {
     const { user, session } = req.auth!;
-    return sendHtml(reply, 200, uebersichtPage({ user, csrf: session.csrf, codecEndpoint }));
+    return sendHtml(reply, 200, uebersichtPage({ user, csrf: session.csrf, codecEndpoint, alarme: await betrieb.alarmeFuer(user.role) }));
   });
 
   app.get(PAGES.status.path, { preHandler: requireRole(...PAGES.status.roles) }, async (req, reply) => {
     const { user, session } = req.auth!;
     const checks = await checkStack(cfg, { redisUrl: deps.redisUrl });
-    return sendHtml(reply, 200, statusPage({ user, csrf: session.csrf, checks, checkedAt: new Date() }));
-  });
-
-  app.get(PAGES.posteingang.path, { preHandler: requireRole(...PAGES.posteingang.roles) }, async (req, reply) => {
-    const { user, session } = req.auth!;
-    const rows: PosteingangRow[] = [];
-    let truncated = false;
-    let error: string | undefined;
-    try {
-      for await (const wf of deps.temporal.workflow.list({ query: `AktenlaufProzess = '${Prozess.POSTEINGANG}'`, pageSize: POSTEINGANG_LIMIT + 1 })) {
-        if (rows.length >= POSTEINGANG_LIMIT) {
-          truncated = true;
-          break;
-        }
-        rows.push({
-          workflowId: wf.workflowId,
-          status: wf.typedSearchAttributes.get(STATUS),
-          ablauf: wf.status.name,
-          quelle: wf.typedSearchAttributes.get(QUELLE),
-          eingangsdatum: wf.typedSearchAttributes.get(EINGANGSDATUM),
-          startTime: wf.startTime,
-        });
-      }
-      rows.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-    } catch (err) {
-      const cause = (err as { cause?: { message?: string } }).cause?.message;
-      req.log.error({ err: (err as Error).message, cause }, 'console: listing Posteingang failed');
-      error = 'Der Posteingang kann gerade nicht gelesen werden: Die Abfrage bei Temporal ist fehlgeschlagen. Einzelheiten stehen im Systemstatus.';
-    }
-    await record({ actor: user.username, role: user.role, action: 'posteingang.ansehen', target: `${PAGES.posteingang.path} (${rows.length} Vorgänge)`, outcome: error ? 'fehler' : 'erfolg' });
-    return sendHtml(reply, error ? 503 : 200, posteingangPage({ user, csrf: session.csrf, rows, limit: POSTEINGANG_LIMIT, truncated, error }));
+    return sendHtml(reply, 200, statusPage({ user, csrf: session.csrf, checks, checkedAt: new Date(), alarme: await betrieb.alarmeFuer(user.role) }));
   });
 
   registerProzessSeiten(app, { temporal: deps.temporal, record, requireRole, refuse, sendHtml });
+  const betrieb = registerBetrieb(app, { cfg, temporal: deps.temporal, redis: deps.redis, auditFile: audit.file, record, requireRole, refuse, sendHtml }, deps.betrieb);
+  const termine = registerTerminePublic(app, { temporal: deps.temporal, redis: deps.redis, dataDir: cfg.dataDir, taskQueue: cfg.temporal.taskQueue, publicUrl: cfg.console.publicUrl, log });
+  registerTermineSeiten(app, { dienst: termine.dienst, dataDir: cfg.dataDir, record, requireRole, refuse, sendHtml });
+  registerPostkorb(app, { temporal: deps.temporal, record, requireRole, refuse, sendHtml, dataDir: cfg.dataDir, storeDir: cfg.intake.storeDir });
 
   // Remote codec for the Temporal Web UI (and CLI): preflight, then encode/decode.
   for (const op of ['encode', 'decode'] as const) {

@@ -125,7 +125,7 @@ export interface Erkennung {
 
 /** Where a document's household came from. */
 export type Zuordnung =
-  | { art: 'bg-nummer'; bgNummer: string; quelle: 'barcode' | 'text' | 'person' }
+  | { art: 'bg-nummer'; bgNummer: string; quelle: 'barcode' | 'text' | 'hinweis' | 'person' }
   | { art: 'kundennummer'; bgNummer: string; kundennummer: string }
   | { art: 'vorschlag'; vorschlaege: { bgNummer: string; score: number; treffer: string[] }[] }
   | { art: 'keine' };
@@ -155,7 +155,16 @@ export function dokumentWorkflowId(contentHash: string, index: number): string {
 }
 
 /** Why the document waits for a person. */
-export type PruefGrund = 'konfidenz' | 'kein-haushalt' | 'vorschlag' | 'zerlegung' | 'haushalt-unbekannt';
+export type PruefGrund =
+  | 'konfidenz'
+  | 'kein-haushalt'
+  | 'vorschlag'
+  | 'zerlegung'
+  | 'haushalt-unbekannt'
+  /** the file was released from quarantine: a person looks at every document of it */
+  | 'freigegeben'
+  /** the E-Akte refused the filing (BusinessError): the reason is in `ablageFehler` */
+  | 'ablage-abgelehnt';
 
 export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
   konfidenz: 'Dokumentart unsicher',
@@ -163,6 +172,8 @@ export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
   vorschlag: 'Haushalt nur vorgeschlagen (Name/Geburtsdatum)',
   zerlegung: 'Trennung des Stapels unsicher',
   'haushalt-unbekannt': 'BG-Nummer im Fachverfahren nicht gefunden',
+  freigegeben: 'Aus der Quarantäne freigegeben',
+  'ablage-abgelehnt': 'E-Akte hat die Ablage abgelehnt',
 };
 
 /** What the `zustand` query of a document workflow returns (for the Postkorb detail page). */
@@ -173,9 +184,10 @@ export interface DokumentZustand {
   eingangsdatum: string;
   quelle: string;
   dateiname: string;
-  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'woerter' | 'meanConfidence' | 'rotation'>[];
-  /** Text of the document (all pages). */
-  text: string;
+  /** Page metadata of this document (no text, no word boxes: those are in the Lesung file, `lesungPfad`). */
+  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'meanConfidence' | 'rotation'>[];
+  /** Not held by the workflow (it stays out of the history): read the pages' text from the Lesung file. */
+  text?: string;
   erkennung?: Erkennung;
   zuordnung?: Zuordnung;
   pruefGruende: PruefGrund[];
@@ -183,6 +195,15 @@ export interface DokumentZustand {
   pruefFrist?: string;
   ablage?: { dokumentId: string; ablageort: string; bgNummer: string; dokumentart: Eingangsart; wiedervorlageId?: string };
   quarantaeneGrund?: string;
+  /** Reason of the E-Akte when it refused the filing (PruefGrund 'ablage-abgelehnt'). */
+  ablageFehler?: string;
+  /** Team responsible for the household (after matching). */
+  teamId?: string;
+  prioritaet: 'normal' | 'hoch';
+  /** Aufgabe started when the review SLA passed (workflow id), if the policy names a team for it. */
+  eskalationAufgabe?: string;
+  /** WBA: id of the household's weiterbewilligung workflow that was signalled (absent: none running). */
+  weiterbewilligung?: string;
   entscheidungen: { wer: string; wann: string; was: string }[];
 }
 
@@ -228,3 +249,94 @@ export function lesungPfad(contentHash: string): string {
 export function seitenbildPfad(contentHash: string, nr: number): string {
   return `posteingang/${contentHash}/seite-${nr}.png`;
 }
+
+// ------------------------------------------------------------------ workflow inputs, policy, file state
+
+/**
+ * Site policy of the Posteingang. Loaded by the file workflow from the environment (activity
+ * `posteingangPolicy`), overridable per start (tests compress the review SLA with `pruefFristMs`);
+ * handed to the document workflows in their input.
+ */
+export interface PosteingangPolicy {
+  /** Auto-filing needs a recognition confidence ≥ this (env ERKENNUNG_SCHWELLE; default from the recognition config). */
+  schwelle: number;
+  /** Review SLA in working days (Europe/Berlin, holidays of `land`); default 1. */
+  pruefFristArbeitstage: number;
+  /** Tests/special sites: the review SLA in milliseconds after the review started (replaces the working days). */
+  pruefFristMs?: number;
+  /** Land whose holidays count (working days, Widerspruchsfrist). */
+  land: string;
+  /** Wiedervorlage due this many working days after receipt (default 3). */
+  wiedervorlageArbeitstage: number;
+  /** WIDERSPRUCH whose contested Bescheid is not found: Wiedervorlage due after this many working days (default 1). */
+  widerspruchStandardArbeitstage: number;
+  /** Team id that gets an Aufgabe when a review is overdue (env POSTKORB_LEITUNG_TEAM); none: status only. */
+  eskalationTeamId?: string;
+  /** Aufgabe due this many days after the SLA passed (default 1). */
+  eskalationFristTage: number;
+}
+
+/** Input of the `posteingangDokument` child workflow. */
+export interface DokumentInput {
+  contentHash: string;
+  quelle: string;
+  eingangsdatum: string;
+  fileName: string;
+  mediaType: string;
+  /** Path of the stored file relative to the data dir. */
+  storedPath: string;
+  teil: Teil;
+  /** Number of documents of the file (names the filed PDF "…-dokument-N" when > 1). */
+  teileGesamt?: number;
+  /** Hints of the source (citizen app), checked like anything read. */
+  hinweise?: { bgNummer?: string; dokumentart?: string; betreff?: string };
+  /** The file was released from quarantine: always reviewed. */
+  freigegeben?: boolean;
+  /** A person already confirmed the split (for the record). */
+  zerlegungGeprueft?: boolean;
+  policy: PosteingangPolicy;
+}
+
+/** What `leseEingang` returns: a small summary (the Lesung itself is a file at `lesungPfad`). */
+export interface LeseZusammenfassung {
+  seitenzahl: number;
+  /** Pages read by OCR (the rest had a text layer). */
+  ocrSeiten: number;
+  /** Mean OCR confidence 0–100 over OCR pages (absent without OCR). */
+  meanConfidence?: number;
+  teile: Teil[];
+}
+
+/** What the `zustand` query of a file workflow (`posteingang`) returns. */
+export interface DateiZustand {
+  status: PosteingangStatusWert;
+  contentHash: string;
+  quelle: string;
+  eingangsdatum: string;
+  dateiname: string;
+  mediaType: string;
+  bytes: number;
+  seitenzahl?: number;
+  teile?: Teil[];
+  pruefGruende: PruefGrund[];
+  quarantaeneGrund?: string;
+  /** Preflight code (e.g. 'beschaedigt', 'verschluesselt') when quarantined by the preflight. */
+  quarantaeneCode?: string;
+  /** Workflow ids of the documents started (dokumentWorkflowId). */
+  dokumente: string[];
+  entscheidungen: { wer: string; wann: string; was: string }[];
+}
+
+/** Result of a file workflow. */
+export type DateiErgebnis =
+  | { status: 'zerlegt'; seitenzahl: number; dokumente: string[] }
+  | { status: 'verworfen'; grund: string };
+
+/** Result of a document workflow. */
+export type DokumentErgebnis =
+  | { status: 'abgelegt'; dokumentId: string; bgNummer: string; dokumentart: Eingangsart; wiedervorlageId?: string }
+  | { status: 'verworfen'; grund: string };
+
+/** Retraining of the recognition model from the corrections (weekly schedule). */
+export const KLASSIFIKATOR_TRAINING_WORKFLOW = 'klassifikatorTraining';
+export const KLASSIFIKATOR_TRAINING_SCHEDULE_ID = 'klassifikator-training-woechentlich';

@@ -45,6 +45,10 @@ export const envSchema = z.object({
   INTAKE_SCANNER_DIR: optionalString,
   INTAKE_POLL_MS: positiveInt.default(1000),
   INTAKE_STABLE_MS: z.coerce.number().int().min(0).default(2000),
+  INTAKE_APP_DIR: optionalString,
+  INTAKE_HOST: z.string().default('127.0.0.1'),
+  INTAKE_PORT: port.default(3010),
+  EINGANGSDATUM_QUELLE: z.enum(['mtime', 'heute']).default('mtime'),
 
   SIMULATOR_PORT: port.default(4010),
   SIMULATOR_HOUSEHOLDS: positiveInt.max(200000).default(2000),
@@ -99,6 +103,13 @@ export interface Config {
     storeDir: string;
     pollMs: number;
     stableMs: number;
+    /** Drop folder for messages of the citizen app (XML). */
+    appDir: string;
+    /** HTTP intake of the citizen app (POST /api/eingang/nachricht). */
+    host: string;
+    port: number;
+    /** Eingangsdatum of hot-folder files: the file's mtime (when the scanner wrote it) or the day it is taken. */
+    eingangsdatumQuelle: 'mtime' | 'heute';
   };
   simulators: { port: number; households: number; seed: number; dir: string };
   runDir: string;
@@ -160,6 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       storeDir: path.join(dataDir, 'store', 'eingang'),
       pollMs: e.INTAKE_POLL_MS,
       stableMs: e.INTAKE_STABLE_MS,
+      appDir: e.INTAKE_APP_DIR ? path.resolve(cwd, e.INTAKE_APP_DIR) : path.join(dataDir, 'intake', 'app'),
+      host: e.INTAKE_HOST,
+      port: e.INTAKE_PORT,
+      eingangsdatumQuelle: e.EINGANGSDATUM_QUELLE,
     },
     simulators: { port: e.SIMULATOR_PORT, households: e.SIMULATOR_HOUSEHOLDS, seed: e.SIMULATOR_SEED, dir: path.join(dataDir, 'sim') },
     runDir: path.join(dataDir, 'run'),

@@ -1,22 +1,36 @@
 /**
- * Intake from the scanner hot folder. Nothing is lost:
+ * Intake: the scanner hot folder, the citizen app's drop folder and the citizen app's HTTP endpoint.
+ * Nothing is lost:
  *  1. a file is taken only when its size and mtime have been stable for INTAKE_STABLE_MS
- *     (a scanner still writing it is left alone);
+ *     (a scanner still writing it is left alone; `.part`/`.tmp` names are ignored);
  *  2. its content is copied durably into the engine's store (write, fsync, rename);
  *  3. the Posteingang workflow is started with an id from the content hash (a second file
  *     with the same content starts nothing);
- *  4. only then is the file removed from the hot folder.
+ *  4. only then is the file removed from the folder (or the HTTP request answered 202).
  * A crash at any moment leaves the file either still in the folder or in a started workflow;
- * the next sweep finishes what was begun.
+ * the next sweep (or the app's retry) finishes what was begun.
+ *
+ * Citizen app messages (connectors/buerger-app, XML with base64 attachments) arrive by HTTP
+ * `POST /api/eingang/nachricht` (bearer token BUERGER_APP_TOKEN) or as `*.xml` in the app drop folder
+ * or the scanner hot folder: each attachment becomes one `posteingang` workflow with quelle 'upload',
+ * Eingangsdatum = the Berlin day of the message's <Eingang>, hints from the message. A bad message
+ * starts nothing (HTTP 400 with the German reason; a dropped file goes to `abgelehnt/` with `.grund.txt`).
+ *
+ * Eingangsdatum of hot-folder files: EINGANGSDATUM_QUELLE=mtime (default: when the scanner wrote the
+ * file) or heute (the day the file is taken).
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { eingangWorkflowId, mediaTypeOf, type EingangInput, type EingangsQuelle } from '../domain/eingang';
 import { berlinDate } from '../domain/zeit';
 import type { Logger } from '../platform/logger';
+import { parseNachricht } from '../connectors/buerger-app/nachricht';
+import { STANDARD_GRENZEN, type NachrichtGrenzen } from '../connectors/buerger-app/port';
+import { readCredential, type CredentialSpec, type Secret } from '../connectors/credentials';
 
 export interface IntakeOptions {
   client: Client;
@@ -27,11 +41,27 @@ export interface IntakeOptions {
   stableMs: number;
   quelle?: EingangsQuelle;
   log: Logger;
+  /** Drop folder for citizen app messages (XML); not swept when absent. */
+  appDir?: string;
+  /** Eingangsdatum of hot-folder files: file mtime (default) or the day of taking. */
+  eingangsdatumQuelle?: 'mtime' | 'heute';
+  /** Limits of citizen app messages. */
+  grenzen?: Partial<NachrichtGrenzen>;
   /** For tests: the clock. */
   now?: () => number;
 }
 
+/** One outcome per file taken; a citizen app message gives one outcome per attachment (same `file`). */
 export type IntakeOutcome = { file: string; result: 'gestartet' | 'duplikat'; workflowId: string } | { file: string; result: 'abgelehnt'; grund: string };
+
+export interface NachrichtEingang {
+  /** 1-based number of the attachment in the message. */
+  anhang: number;
+  workflowId: string;
+  result: 'gestartet' | 'duplikat';
+}
+
+export type NachrichtAntwort = { ok: true; eingangsdatum: string; eingaenge: NachrichtEingang[] } | { ok: false; grund: string };
 
 interface Seen {
   size: number;
@@ -40,6 +70,14 @@ interface Seen {
 }
 
 const IGNORED = /(^\.|\.(tmp|part|crdownload|partial)$|~$)/i;
+
+const ENDUNG: Record<string, string> = { 'application/pdf': '.pdf', 'image/tiff': '.tif', 'image/png': '.png', 'image/jpeg': '.jpg' };
+
+export const BUERGER_APP_TOKEN: CredentialSpec = {
+  env: 'BUERGER_APP_TOKEN',
+  description: 'Bearer-Token, mit dem die Bürger-App Nachrichten an POST /api/eingang/nachricht einliefert',
+  simulatorDefault: 'buerger-app-simulator-token',
+};
 
 export class IntakeWatcher {
   private readonly seen = new Map<string, Seen>();
@@ -53,37 +91,53 @@ export class IntakeWatcher {
     await fs.mkdir(this.o.scannerDir, { recursive: true });
     await fs.mkdir(this.o.storeDir, { recursive: true });
     await fs.mkdir(this.rejectDir, { recursive: true });
+    if (this.o.appDir) await fs.mkdir(this.o.appDir, { recursive: true });
   }
 
   get rejectDir(): string {
     return path.join(path.dirname(this.o.scannerDir), 'abgelehnt');
   }
 
-  /** One pass over the hot folder. Returns what was taken in this pass. */
+  /** One pass over the hot folder (and the app drop folder). Returns what was taken in this pass. */
   async sweep(): Promise<IntakeOutcome[]> {
     const outcomes: IntakeOutcome[] = [];
-    const names = (await fs.readdir(this.o.scannerDir, { withFileTypes: true })).filter((d) => d.isFile() && !IGNORED.test(d.name)).map((d) => d.name);
-    const present = new Set(names);
+    const ordner = [{ dir: this.o.scannerDir, nurXml: false }];
+    if (this.o.appDir) ordner.push({ dir: this.o.appDir, nurXml: true });
+    const present = new Set<string>();
+    const kandidaten: { name: string; full: string; nurXml: boolean }[] = [];
+    for (const { dir, nurXml } of ordner) {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const d of entries) {
+        if (!d.isFile() || IGNORED.test(d.name)) continue;
+        const full = path.join(dir, d.name);
+        present.add(full);
+        kandidaten.push({ name: d.name, full, nurXml });
+      }
+    }
     for (const key of this.seen.keys()) if (!present.has(key)) this.seen.delete(key);
-    for (const name of names) {
-      const full = path.join(this.o.scannerDir, name);
+    for (const { name, full, nurXml } of kandidaten) {
       let st;
       try {
         st = await fs.stat(full);
       } catch {
         continue; // vanished between readdir and stat
       }
-      const prev = this.seen.get(name);
+      const prev = this.seen.get(full);
       const t = this.now();
       if (!prev || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) {
-        this.seen.set(name, { size: st.size, mtimeMs: st.mtimeMs, stableSince: t });
+        this.seen.set(full, { size: st.size, mtimeMs: st.mtimeMs, stableSince: t });
         if (this.o.stableMs > 0) continue;
       } else if (t - prev.stableSince < this.o.stableMs) {
         continue;
       }
       try {
-        outcomes.push(await this.take(name, full, st.mtime));
-        this.seen.delete(name);
+        outcomes.push(...(await this.take(name, full, st.mtime, nurXml)));
+        this.seen.delete(full);
       } catch (err) {
         // Technical failure (Temporal unreachable, disk full): the file stays, next sweep retries.
         this.o.log.warn({ err: (err as Error).message }, 'intake: file left in hot folder, will retry');
@@ -92,32 +146,59 @@ export class IntakeWatcher {
     return outcomes;
   }
 
-  private async take(name: string, full: string, mtime: Date): Promise<IntakeOutcome> {
+  private async reject(name: string, full: string, grund: string): Promise<IntakeOutcome> {
+    const target = path.join(this.rejectDir, `${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}_${name}`);
+    await fs.rename(full, target);
+    await fs.writeFile(`${target}.grund.txt`, `${grund}\n`);
+    this.o.log.warn({ grund }, 'intake: file rejected to abgelehnt/');
+    return { file: name, result: 'abgelehnt', grund };
+  }
+
+  private async take(name: string, full: string, mtime: Date, nurXml: boolean): Promise<IntakeOutcome[]> {
     const mediaType = mediaTypeOf(name);
     const content = await fs.readFile(full);
-    if (!mediaType || content.length === 0) {
-      const grund = content.length === 0 ? 'Datei ist leer' : 'Dateiformat wird nicht angenommen (erlaubt: PDF, TIFF, PNG, JPEG)';
-      const target = path.join(this.rejectDir, `${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}_${name}`);
-      await fs.rename(full, target);
-      await fs.writeFile(`${target}.grund.txt`, `${grund}\n`);
-      this.o.log.warn({ grund }, 'intake: file rejected to abgelehnt/');
-      return { file: name, result: 'abgelehnt', grund };
+    if (content.length === 0) return [await this.reject(name, full, 'Datei ist leer')];
+    if (mediaType === 'application/xml') {
+      const antwort = await this.nimmNachricht(content);
+      if (!antwort.ok) return [await this.reject(name, full, `Nachricht der Bürger-App abgelehnt: ${antwort.grund}`)];
+      await fs.unlink(full);
+      return antwort.eingaenge.map((e) => ({ file: name, result: e.result, workflowId: e.workflowId }));
     }
+    if (!mediaType || nurXml) {
+      return [await this.reject(name, full, nurXml ? 'Im Ordner der Bürger-App werden nur Nachrichten (XML) angenommen' : 'Dateiformat wird nicht angenommen (erlaubt: PDF, TIFF, PNG, JPEG)')];
+    }
+    const eingangsdatum = this.o.eingangsdatumQuelle === 'heute' ? berlinDate(new Date(this.now())) : berlinDate(mtime);
+    const { workflowId, result } = await this.starte(content, {
+      quelle: this.o.quelle ?? 'scanner',
+      eingangsdatum,
+      fileName: name,
+      mediaType,
+      endung: path.extname(name).toLowerCase(),
+    });
+    await fs.unlink(full);
+    this.o.log.info({ workflowId, result }, 'intake: taken from hot folder');
+    return [{ file: name, result, workflowId }];
+  }
+
+  /** Stores the content durably and starts its workflow (idempotent by content hash). */
+  private async starte(
+    content: Buffer,
+    m: { quelle: EingangsQuelle; eingangsdatum: string; fileName: string; mediaType: string; endung: string; hinweise?: EingangInput['hinweise'] },
+  ): Promise<{ workflowId: string; result: 'gestartet' | 'duplikat' }> {
     const contentHash = createHash('sha256').update(content).digest('hex');
-    const ext = path.extname(name).toLowerCase();
-    const storedAbs = path.join(this.o.storeDir, `${contentHash}${ext}`);
+    const storedAbs = path.join(this.o.storeDir, `${contentHash}${m.endung}`);
     await writeDurably(storedAbs, content);
     const input: EingangInput = {
       contentHash,
-      quelle: this.o.quelle ?? 'scanner',
-      eingangsdatum: berlinDate(mtime),
-      fileName: name,
-      mediaType,
+      quelle: m.quelle,
+      eingangsdatum: m.eingangsdatum,
+      fileName: m.fileName,
+      mediaType: m.mediaType,
       bytes: content.length,
       storedPath: path.relative(this.o.dataDir, storedAbs),
     };
+    if (m.hinweise && Object.keys(m.hinweise).length > 0) input.hinweise = m.hinweise;
     const workflowId = eingangWorkflowId(contentHash);
-    let result: 'gestartet' | 'duplikat' = 'gestartet';
     try {
       await this.o.client.workflow.start('posteingang', {
         taskQueue: this.o.taskQueue,
@@ -125,14 +206,94 @@ export class IntakeWatcher {
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
+      return { workflowId, result: 'gestartet' };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      result = 'duplikat';
+      return { workflowId, result: 'duplikat' };
     }
-    await fs.unlink(full);
-    this.o.log.info({ workflowId, result }, 'intake: taken from hot folder');
-    return { file: name, result, workflowId };
   }
+
+  /**
+   * A message of the citizen app: validated completely first (a bad message starts nothing), then every
+   * attachment stored and started. Throws only on technical failure (the sender retries; starting is idempotent).
+   */
+  async nimmNachricht(roh: Buffer | string): Promise<NachrichtAntwort> {
+    const p = parseNachricht(roh, { ...STANDARD_GRENZEN, ...this.o.grenzen }, new Date(this.now()));
+    if (!p.ok) {
+      this.o.log.warn({ grund: p.grund }, 'intake: citizen app message refused');
+      return { ok: false, grund: p.grund };
+    }
+    const n = p.nachricht;
+    const hinweise: NonNullable<EingangInput['hinweise']> = {};
+    if (n.bgNummer) hinweise.bgNummer = n.bgNummer;
+    if (n.betreff) hinweise.betreff = n.betreff;
+    const eingaenge: NachrichtEingang[] = [];
+    for (const [i, a] of n.anhaenge.entries()) {
+      const r = await this.starte(a.inhalt, {
+        quelle: 'upload',
+        eingangsdatum: n.eingangsdatum,
+        fileName: a.dateiname,
+        mediaType: a.mediaType,
+        endung: ENDUNG[a.mediaType] ?? '',
+        hinweise,
+      });
+      eingaenge.push({ anhang: i + 1, ...r });
+    }
+    this.o.log.info({ anhaenge: eingaenge.length, workflowIds: eingaenge.map((e) => e.workflowId) }, 'intake: citizen app message taken');
+    return { ok: true, eingangsdatum: n.eingangsdatum, eingaenge };
+  }
+}
+
+export interface NachrichtenServerOptionen {
+  watcher: IntakeWatcher;
+  token: Secret;
+  log: Logger;
+  host: string;
+  /** 0 = any free port (tests). */
+  port: number;
+  maxNachrichtBytes?: number;
+}
+
+function tokenPasst(header: string | undefined, token: Secret): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const a = createHash('sha256').update(m[1]!.trim()).digest();
+  const b = createHash('sha256').update(token.reveal()).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The citizen app's HTTP intake: POST /api/eingang/nachricht (application/xml, bearer token). */
+export async function starteNachrichtenServer(o: NachrichtenServerOptionen): Promise<{ app: FastifyInstance; url: string }> {
+  const bodyLimit = o.maxNachrichtBytes ?? STANDARD_GRENZEN.maxNachrichtBytes;
+  const app = Fastify({ logger: false, bodyLimit });
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return reply.code(413).send({ fehler: `Die Nachricht ist zu groß (höchstens ${Math.round(bodyLimit / 1024 / 1024)} MB).` });
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) {
+      return reply.code(415).send({ fehler: 'Nachrichten müssen als application/xml gesendet werden.' });
+    }
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ fehler: 'Ungültige Anfrage.' });
+    o.log.warn({ err: err.message }, 'intake: citizen app request failed');
+    return reply.code(503).send({ fehler: 'Die Nachricht konnte gerade nicht angenommen werden. Bitte später erneut senden.' });
+  });
+  app.get('/health', async () => ({ ok: true }));
+  app.post('/api/eingang/nachricht', async (req, reply) => {
+    if (!tokenPasst(req.headers.authorization, o.token)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ fehler: 'Nicht angemeldet: gültiges Bearer-Token erforderlich.' });
+    }
+    const ct = String(req.headers['content-type'] ?? '');
+    if (!/^(application|text)\/xml\b/i.test(ct) || !Buffer.isBuffer(req.body)) {
+      return reply.code(415).send({ fehler: 'Nachrichten müssen als application/xml gesendet werden.' });
+    }
+    const antwort = await o.watcher.nimmNachricht(req.body);
+    if (!antwort.ok) return reply.code(400).send({ fehler: antwort.grund });
+    // 202 only now: every attachment is stored durably and its workflow started.
+    return reply.code(202).send({ eingangsdatum: antwort.eingangsdatum, eingaenge: antwort.eingaenge });
+  });
+  const url = await app.listen({ host: o.host, port: o.port });
+  return { app, url };
 }
 
 async function writeDurably(target: string, content: Buffer): Promise<void> {
@@ -179,10 +340,13 @@ if (require.main === module) {
       scannerDir: cfg.intake.scannerDir,
       storeDir: cfg.intake.storeDir,
       stableMs: cfg.intake.stableMs,
+      appDir: cfg.intake.appDir,
+      eingangsdatumQuelle: cfg.intake.eingangsdatumQuelle,
       log,
     });
     await watcher.init();
-    log.info({ pollMs: cfg.intake.pollMs }, 'intake watcher running');
+    const server = await starteNachrichtenServer({ watcher, token: readCredential(BUERGER_APP_TOKEN), log, host: cfg.intake.host, port: cfg.intake.port });
+    log.info({ pollMs: cfg.intake.pollMs, url: server.url }, 'intake watcher running');
     signalReady();
     while (!signal.aborted) {
       try {
@@ -192,6 +356,7 @@ if (require.main === module) {
       }
       await new Promise((r) => setTimeout(r, cfg.intake.pollMs));
     }
+    await server.app.close();
     await connection.close();
   });
 }

@@ -1,9 +1,15 @@
-/** Posteingang: incoming documents (one Temporal workflow each), newest first. */
-import { PAGES } from '../roles';
+/**
+ * Posteingang: overview of all incoming files and documents (one Temporal workflow each) by
+ * status, with counts; documents in review link to the Postkorb, quarantined files to the
+ * Quarantäne (for the roles that may open them). Process data only, no personal data.
+ */
+import { DOKUMENT_WORKFLOW, PosteingangStatus } from '../../domain/posteingang';
+import { PAGES, type PageDef } from '../roles';
 import type { User } from '../users';
-import { html } from './html';
+import { html, type SafeHtml } from './html';
 import { formatBerlinDateTime, formatCalendarDate } from './format';
 import { layout } from './layout';
+import { QUELLE_LABELS, STATUS_LABELS, artLabel } from './postkorb';
 
 export interface PosteingangRow {
   workflowId: string;
@@ -14,16 +20,62 @@ export interface PosteingangRow {
   quelle?: string;
   eingangsdatum?: Date;
   startTime: Date;
+  /** Workflow type: the file (`posteingang`) or one document cut out of it. */
+  typ?: string;
+  /** Recognised document type (search attribute ART), documents only. */
+  dokumentart?: string;
 }
 
-const STATUS_LABELS: Record<string, string> = { erfasst: 'Erfasst', registriert: 'Registriert', quarantaene: 'Quarantäne' };
-const QUELLE_LABELS: Record<string, string> = { scanner: 'Scanner', upload: 'Upload', mail: 'E-Mail' };
+export interface PosteingangZahl {
+  status: string;
+  anzahl: number;
+}
+
+/** The order statuses are shown in: the way through the Posteingang. */
+export const STATUS_REIHENFOLGE: readonly string[] = [
+  PosteingangStatus.ERFASST,
+  'registriert',
+  PosteingangStatus.GELESEN,
+  PosteingangStatus.ZERLEGT,
+  PosteingangStatus.PRUEFUNG,
+  PosteingangStatus.PRUEFUNG_UEBERFAELLIG,
+  PosteingangStatus.ABGELEGT,
+  PosteingangStatus.QUARANTAENE,
+  PosteingangStatus.VERWORFEN,
+];
+
 const ABLAUF_LABELS: Record<string, string> = {
   RUNNING: 'läuft', COMPLETED: 'abgeschlossen', FAILED: 'fehlgeschlagen', CANCELLED: 'abgebrochen',
   TERMINATED: 'beendet', CONTINUED_AS_NEW: 'fortgesetzt', TIMED_OUT: 'Zeit überschritten', PAUSED: 'pausiert',
 };
 
-export function posteingangPage(o: { user: User; csrf: string; rows: readonly PosteingangRow[]; limit: number; truncated: boolean; error?: string }): string {
+function darf(user: User, page: PageDef): boolean {
+  return page.roles.includes(user.role);
+}
+
+function statusZiel(user: User, status: string | undefined): PageDef | undefined {
+  if ((status === PosteingangStatus.PRUEFUNG || status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG) && darf(user, PAGES.postkorb)) return PAGES.postkorb;
+  if (status === PosteingangStatus.QUARANTAENE && darf(user, PAGES.quarantaene)) return PAGES.quarantaene;
+  return undefined;
+}
+
+function aktion(user: User, r: PosteingangRow): SafeHtml | string {
+  const ziel = statusZiel(user, r.status);
+  if (!ziel) return '';
+  if (ziel === PAGES.postkorb) return html`<a href="${PAGES.postkorb.path}/${encodeURIComponent(r.workflowId)}">im Postkorb prüfen</a>`;
+  return html`<a href="${PAGES.quarantaene.path}">zur Quarantäne</a>`;
+}
+
+export function posteingangPage(o: {
+  user: User;
+  csrf: string;
+  rows: readonly PosteingangRow[];
+  limit: number;
+  truncated: boolean;
+  error?: string;
+  /** Counts per status over all incoming files and documents (running and recently closed). */
+  zahlen?: readonly PosteingangZahl[];
+}): string {
   let content;
   if (o.error) {
     content = html`<div class="meldung" role="alert">${o.error}</div>`;
@@ -38,16 +90,26 @@ export function posteingangPage(o: { user: User; csrf: string; rows: readonly Po
   <td>${r.quelle ? (QUELLE_LABELS[r.quelle] ?? r.quelle) : '–'}</td>
   <td>${r.eingangsdatum ? formatCalendarDate(r.eingangsdatum) : '–'}</td>
   <td>${formatBerlinDateTime(r.startTime)}</td>
+  <td>${r.typ === DOKUMENT_WORKFLOW ? html`Dokument${r.dokumentart ? html`: ${artLabel(r.dokumentart)}` : ''}` : 'Datei'}</td>
+  <td>${aktion(o.user, r)}</td>
 </tr>`,
     );
     content = html`${o.truncated ? html`<div class="info">Angezeigt werden ${o.limit} Vorgänge (laufende und zuletzt abgeschlossene); weitere sind vorhanden.</div>` : ''}
 <table>
   <caption>${o.rows.length} ${o.rows.length === 1 ? 'Vorgang' : 'Vorgänge'}, neueste zuerst</caption>
-  <thead><tr><th scope="col">Vorgang</th><th scope="col">Status</th><th scope="col">Ablauf</th><th scope="col">Quelle</th><th scope="col">Eingangsdatum</th><th scope="col">Gestartet</th></tr></thead>
+  <thead><tr><th scope="col">Vorgang</th><th scope="col">Status</th><th scope="col">Ablauf</th><th scope="col">Quelle</th><th scope="col">Eingangsdatum</th><th scope="col">Gestartet</th><th scope="col">Art</th><th scope="col"><span class="hinweis">Weiter</span></th></tr></thead>
   <tbody>${rows}</tbody>
 </table>`;
   }
+  const zahlen = o.zahlen && o.zahlen.length > 0
+    ? html`<ul class="zahlen" aria-label="Vorgänge nach Status">${o.zahlen.map((z) => {
+      const ziel = z.anzahl > 0 ? statusZiel(o.user, z.status) : undefined;
+      const text = html`<strong>${z.anzahl}</strong> ${STATUS_LABELS[z.status] ?? z.status}`;
+      return html`<li data-status="${z.status}">${ziel ? html`<a href="${ziel.path}">${text}</a>` : text}</li>`;
+    })}</ul>`
+    : '';
   const body = html`<h1>Posteingang</h1>
+${zahlen}
 ${content}`;
   return layout({ title: 'Posteingang', body, user: o.user, csrf: o.csrf, current: PAGES.posteingang.path });
 }

@@ -13,6 +13,7 @@ import { launchChromium, locateChromium } from './chromium';
 import { probeRedis, redactUrl } from './redis';
 import { locateTemporalCli } from './temporal';
 import { connectorHealth } from '../../connectors/health';
+import { ocrCheck } from '../../activities/erkennung/ocr-pool-client';
 
 export interface Check {
   id: string;
@@ -147,6 +148,7 @@ export async function checkStack(cfg: Config, o: CheckOptions = {}): Promise<Che
   checks.push(await httpCheck('console', 'Konsole', `${cfg.console.publicUrl}/healthz`, timeoutMs, true, '`npm start` startet die Konsole.'));
   checks.push(await httpCheck('simulators', 'Simulatoren', `http://127.0.0.1:${cfg.simulators.port}/healthz`, timeoutMs, false, '`npm start` startet die Simulatoren.'));
   checks.push(...(await connectorHealth(cfg, timeoutMs, process.env, redisUrl, redis.ok)));
+  checks.push(await ocrCheck(redis.ok ? redisUrl : undefined, timeoutMs));
   if (cfg.temporal.embedded) {
     checks.push(await httpCheck('temporal-ui', 'Temporal Web UI', `http://127.0.0.1:${cfg.temporal.uiPort}/temporal/`, timeoutMs, false, 'Startet mit `npm start`; in Tests bewusst abgeschaltet.'));
   }

@@ -1,26 +1,35 @@
 /**
  * Tracer bullet through all parts: a file dropped into the scanner hot folder starts a
- * Posteingang workflow (id from the content hash), an activity records it, visibility lists it.
+ * Posteingang workflow (id from the content hash), an activity records it, the file is read and
+ * handed to its document workflows, visibility lists it. (The document steps: posteingang.test.ts.)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { eingangWorkflowId, type EingangErgebnis } from '../../domain/eingang';
+import { eingangWorkflowId, type EingangRecord } from '../../domain/eingang';
+import type { DateiErgebnis, DateiZustand } from '../../domain/posteingang';
 import { PROZESS, STATUS } from '../../domain/search-attributes';
 import { createLogger } from '../../platform/logger';
 import { codecFromConfig } from '../../platform/temporal';
 import { IntakeWatcher } from '../../workers/intake-watcher';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
+import { startTestWorld, type TestWorld } from '../helpers/connectors';
+import { testConfig } from '../helpers/env';
+import { pdfAus } from './posteingang-hilfen';
 import { createHash } from 'node:crypto';
 
 const log = createLogger('test-intake', 'silent');
 let engine: TestEngine;
+let world: TestWorld;
 
 beforeAll(async () => {
-  engine = await startTestEngine();
+  const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: '10' });
+  world = await startTestWorld(cfg);
+  engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });
 });
 afterAll(async () => {
-  await engine.stop();
+  await engine?.stop();
+  await world?.stop();
 });
 
 function watcher(stableMs = 0, now?: () => number, client: Client = engine.client): IntakeWatcher {
@@ -36,13 +45,13 @@ function watcher(stableMs = 0, now?: () => number, client: Client = engine.clien
   });
 }
 
-const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+const pdf = (text: string) => pdfAus([{ zeilen: ['Sehr geehrte Damen und Herren,', text, 'Mit freundlichen Grüßen'] }]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 test('a dropped file starts one workflow, is recorded, listed, and leaves the hot folder', async () => {
   const w = watcher();
   await w.init();
-  const content = pdf(`Antrag ${Date.now()}`);
+  const content = await pdf(`Antrag ${Date.now()}`);
   fs.writeFileSync(path.join(engine.cfg.intake.scannerDir, 'scan-0001.pdf'), content);
 
   const outcomes = await w.sweep();
@@ -50,31 +59,31 @@ test('a dropped file starts one workflow, is recorded, listed, and leaves the ho
   expect(outcomes).toEqual([{ file: 'scan-0001.pdf', result: 'gestartet', workflowId }]);
   expect(fs.readdirSync(engine.cfg.intake.scannerDir)).toEqual([]);
 
-  const result = (await engine.client.workflow.getHandle(workflowId).result()) as EingangErgebnis;
-  expect(result.status).toBe('registriert');
-  if (result.status !== 'registriert') throw new Error('unreachable');
-  expect(result.record.verified).toBe(true);
-  expect(result.record.fileName).toBe('scan-0001.pdf');
-  expect(result.record.quelle).toBe('scanner');
-  expect(result.record.eingangsdatum).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-  expect(fs.existsSync(path.join(engine.cfg.dataDir, `${result.record.storedPath}.eingang.json`))).toBe(true);
+  const result = (await engine.client.workflow.getHandle(workflowId).result()) as DateiErgebnis;
+  expect(result).toEqual({ status: 'zerlegt', seitenzahl: 1, dokumente: [`dok-${sha(content).slice(0, 40)}-0`] });
+  const stored = path.join(engine.cfg.intake.storeDir, `${sha(content)}.pdf`);
+  const record = JSON.parse(fs.readFileSync(`${stored}.eingang.json`, 'utf8')) as EingangRecord;
+  expect(record.verified).toBe(true);
+  expect(record.fileName).toBe('scan-0001.pdf');
+  expect(record.quelle).toBe('scanner');
+  expect(record.eingangsdatum).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
   const listed = await eventually(async () => {
-    for await (const wf of engine.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND AktenlaufStatus = 'registriert'` })) return wf;
+    for await (const wf of engine.client.workflow.list({ query: `WorkflowId = '${workflowId}' AND AktenlaufStatus = 'zerlegt'` })) return wf;
     return undefined;
-  }, 'workflow listed with status registriert');
+  }, 'workflow listed with status zerlegt');
   expect(listed.typedSearchAttributes.get(PROZESS)).toBe('posteingang');
-  expect(listed.typedSearchAttributes.get(STATUS)).toBe('registriert');
+  expect(listed.typedSearchAttributes.get(STATUS)).toBe('zerlegt');
 });
 
 test('a second drop of the same content starts nothing', async () => {
   const w = watcher();
   await w.init();
-  const content = pdf(`Doppelt ${Date.now()}`);
+  const content = await pdf(`Doppelt ${Date.now()}`);
   fs.writeFileSync(path.join(engine.cfg.intake.scannerDir, 'a.pdf'), content);
   const [first] = await w.sweep();
   expect(first?.result).toBe('gestartet');
-  await engine.client.workflow.getHandle(first!.result === 'abgelehnt' ? '' : first!.workflowId).result();
+  await engine.client.workflow.getHandle(eingangWorkflowId(sha(content))).result();
 
   fs.writeFileSync(path.join(engine.cfg.intake.scannerDir, 'b-nochmal.pdf'), content);
   const [second] = await w.sweep();
@@ -91,7 +100,7 @@ test('a file still being written is not taken until it has been stable', async (
   const w = watcher(2000, () => t);
   await w.init();
   const file = path.join(engine.cfg.intake.scannerDir, 'wird-geschrieben.pdf');
-  fs.writeFileSync(file, pdf('Teil 1'));
+  fs.writeFileSync(file, await pdf('Teil 1'));
   expect(await w.sweep()).toEqual([]);
   t += 1000;
   fs.appendFileSync(file, 'weitere Seiten');
@@ -111,7 +120,7 @@ test('when Temporal cannot be reached the file stays in the hot folder; the next
   const failing = watcher(0, undefined, deadClient);
   await failing.init();
   const file = path.join(engine.cfg.intake.scannerDir, 'bleibt.pdf');
-  fs.writeFileSync(file, pdf(`bleibt ${Date.now()}`));
+  fs.writeFileSync(file, await pdf(`bleibt ${Date.now()}`));
   expect(await failing.sweep()).toEqual([]);
   expect(fs.existsSync(file)).toBe(true);
   await deadConnection.close();
@@ -132,13 +141,19 @@ test('an unsupported or empty file is set aside with a reason a person understan
   expect(reasons.sort()).toEqual(['Datei ist leer\n', 'Dateiformat wird nicht angenommen (erlaubt: PDF, TIFF, PNG, JPEG)\n']);
 });
 
-test('a document whose stored copy is missing ends in quarantine with a reason, not lost', async () => {
-  const content = pdf(`fehlt ${Date.now()}`);
+test('a document whose stored copy is missing waits in quarantine with a reason, not lost', async () => {
+  const content = await pdf(`fehlt ${Date.now()}`);
   const hash = sha(content);
-  const result = (await engine.client.workflow.execute('posteingang', {
+  const handle = await engine.client.workflow.start('posteingang', {
     taskQueue: engine.cfg.temporal.taskQueue,
     workflowId: eingangWorkflowId(hash),
     args: [{ contentHash: hash, quelle: 'scanner', eingangsdatum: '2026-11-26', fileName: 'x.pdf', mediaType: 'application/pdf', bytes: content.length, storedPath: 'store/eingang/fehlt.pdf' }],
-  })) as EingangErgebnis;
-  expect(result).toEqual({ status: 'quarantaene', grund: 'Die abgelegte Kopie des Eingangs fehlt im Speicher' });
+  });
+  const z = await eventually(async () => {
+    const s = await handle.query<DateiZustand>('zustand');
+    return s.status === 'quarantaene' ? s : undefined;
+  }, 'file in quarantine');
+  expect(z.quarantaeneGrund).toBe('Die abgelegte Kopie des Eingangs fehlt im Speicher');
+  await handle.executeUpdate('quarantaene', { args: [{ wer: 'it.admin', aktion: 'verwerfen', grund: 'Kopie nicht wiederherstellbar' }] });
+  expect((await handle.result()) as DateiErgebnis).toEqual({ status: 'verworfen', grund: 'Die abgelegte Kopie des Eingangs fehlt im Speicher' });
 });

@@ -1,0 +1,128 @@
+/**
+ * Console pages of the Online-Terminvergabe for staff: the Empfang's day view per location
+ * (check-in with the data the Neuantrag needs, no-show) for Postkorb/Empfang and Leitung, and
+ * the capacity settings for IT-Administration. Every view of the day list (names) and every
+ * action lands in the audit trail; actions go to the appointment's workflow as updates.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { DateTime } from 'luxon';
+import { istGueltigerTag } from '../domain/termine';
+import type { TerminDienst } from '../activities/termine/dienst';
+import { KapazitaetStore } from '../activities/termine/kapazitaet';
+import { TERMIN_ID } from '../activities/termine/schluessel';
+import type { AuditEvent } from './audit';
+import { PAGES, type Role } from './roles';
+import { eincheckPage, empfangPage, kapazitaetPage, type EincheckWerte } from './views/termine';
+
+export interface TermineSeitenContext {
+  dienst: TerminDienst;
+  dataDir: string;
+  record(event: AuditEvent): Promise<void>;
+  requireRole(...roles: Role[]): preHandlerAsyncHookHandler;
+  refuse(req: FastifyRequest, reply: FastifyReply, status: number, message: string): FastifyReply;
+  sendHtml(reply: FastifyReply, status: number, page: string): FastifyReply;
+}
+
+const heute = () => DateTime.now().setZone('Europe/Berlin').toFormat('yyyy-MM-dd');
+
+function pruefeEincheck(w: EincheckWerte): { fehler: Partial<Record<keyof EincheckWerte, string>>; geburtsdatum?: string } {
+  const fehler: Partial<Record<keyof EincheckWerte, string>> = {};
+  const name = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]{0,79}$/u;
+  if (!w.vorname || !name.test(w.vorname)) fehler.vorname = 'Vorname fehlt oder enthält unzulässige Zeichen.';
+  if (!w.nachname || !name.test(w.nachname)) fehler.nachname = 'Nachname fehlt oder enthält unzulässige Zeichen.';
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(w.geburtsdatum ?? '');
+  const d = m ? DateTime.fromObject({ year: Number(m[3]), month: Number(m[2]), day: Number(m[1]) }, { zone: 'UTC' }) : null;
+  if (!d || !d.isValid || d.year < 1900 || d.toMillis() > Date.now()) fehler.geburtsdatum = 'Bitte das Geburtsdatum als TT.MM.JJJJ eingeben.';
+  if (!w.strasse || w.strasse.length > 100 || /[<>]/.test(w.strasse)) fehler.strasse = 'Straße fehlt.';
+  if (!w.hausnummer || !/^[0-9A-Za-z /-]{1,10}$/.test(w.hausnummer)) fehler.hausnummer = 'Hausnummer fehlt.';
+  if (!/^\d{5}$/.test(w.plz ?? '')) fehler.plz = 'Postleitzahl mit fünf Ziffern.';
+  if (!w.ort || !name.test(w.ort)) fehler.ort = 'Ort fehlt.';
+  return { fehler, ...(d && d.isValid ? { geburtsdatum: d.toFormat('yyyy-MM-dd') } : {}) };
+}
+
+export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenContext): void {
+  const empfang = PAGES.termine.roles;
+  const kapazitaet = KapazitaetStore.fuer(ctx.dataDir);
+  const body = (req: FastifyRequest) => (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v.trim().replace(/\s+/g, ' ').slice(0, 120) : '');
+
+  async function tagesansicht(req: FastifyRequest, reply: FastifyReply, standortId: unknown, tagRoh: unknown, meldung?: { art: 'erfolg' | 'meldung'; text: string }, status = 200) {
+    const { user, session } = req.auth!;
+    const standorte = ctx.dienst.kapazitaet().standorte;
+    const standort = standorte.find((s) => s.id === standortId) ?? standorte[0]!;
+    const tag = istGueltigerTag(tagRoh) ? tagRoh : heute();
+    let zeilen: Awaited<ReturnType<TerminDienst['tagesliste']>> = [];
+    let fehler: string | undefined;
+    try {
+      zeilen = await ctx.dienst.tagesliste(standort.id, tag);
+    } catch (err) {
+      req.log.error({ err: (err as Error).message }, 'console: termine day view failed');
+      fehler = 'Die Termine können gerade nicht gelesen werden: Die Abfrage bei Temporal ist fehlgeschlagen.';
+    }
+    await ctx.record({ actor: user.username, role: user.role, action: 'termine.ansehen', target: `${standort.id} ${tag} (${zeilen.length} Termine)`, outcome: fehler ? 'fehler' : 'erfolg' });
+    return ctx.sendHtml(reply, fehler ? 503 : status, empfangPage({ user, csrf: session.csrf, standorte, standortId: standort.id, tag, zeilen, meldung, fehler, darfKapazitaet: PAGES.terminKapazitaet.roles.includes(user.role as never) }));
+  }
+
+  app.get(PAGES.termine.path, { preHandler: ctx.requireRole(...empfang) }, async (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    return tagesansicht(req, reply, q.standort, q.tag);
+  });
+
+  app.get('/termine/:id/einchecken', { preHandler: ctx.requireRole(...empfang) }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { user, session } = req.auth!;
+    if (!TERMIN_ID.test(id)) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
+    const z = await ctx.dienst.zustand(id);
+    if (!z) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
+    await ctx.record({ actor: user.username, role: user.role, action: 'termine.einchecken.ansehen', target: id, outcome: 'erfolg' });
+    const teile = z.name.split(' ');
+    return ctx.sendHtml(reply, 200, eincheckPage({ user, csrf: session.csrf, terminId: id, zustand: z, werte: { vorname: teile.slice(0, -1).join(' '), nachname: teile.at(-1) }, fehler: {} }));
+  });
+
+  app.post('/termine/:id/einchecken', { preHandler: ctx.requireRole(...empfang) }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { user, session } = req.auth!;
+    if (!TERMIN_ID.test(id)) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
+    const z = await ctx.dienst.zustand(id);
+    if (!z) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
+    const b = body(req);
+    const werte: EincheckWerte = { vorname: str(b.vorname), nachname: str(b.nachname), geburtsdatum: str(b.geburtsdatum), strasse: str(b.strasse), hausnummer: str(b.hausnummer), plz: str(b.plz), ort: str(b.ort) };
+    const p = pruefeEincheck(werte);
+    if (Object.keys(p.fehler).length || !p.geburtsdatum) return ctx.sendHtml(reply, 400, eincheckPage({ user, csrf: session.csrf, terminId: id, zustand: z, werte, fehler: p.fehler }));
+    const a = await ctx.dienst.checkIn(id, { vorname: werte.vorname!, nachname: werte.nachname!, geburtsdatum: p.geburtsdatum, strasse: werte.strasse!, hausnummer: werte.hausnummer!, plz: werte.plz!, ort: werte.ort!, durch: user.username });
+    await ctx.record({ actor: user.username, role: user.role, action: 'termine.einchecken', target: id, outcome: a.ok ? 'erfolg' : 'abgelehnt' });
+    return tagesansicht(req, reply, z.slot.standortId, z.slot.tag, a.ok ? { art: 'erfolg', text: `Eingecheckt (${z.slot.uhrzeit} Uhr). Der Neuantrag wird im Fachverfahren angelegt.` } : { art: 'meldung', text: a.meldung }, a.ok ? 200 : 409);
+  });
+
+  app.post('/termine/:id/nicht-erschienen', { preHandler: ctx.requireRole(...empfang) }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { user } = req.auth!;
+    if (!TERMIN_ID.test(id)) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
+    const b = body(req);
+    const a = await ctx.dienst.nichtErschienen(id);
+    await ctx.record({ actor: user.username, role: user.role, action: 'termine.nicht-erschienen', target: id, outcome: a.ok ? 'erfolg' : 'abgelehnt' });
+    return tagesansicht(req, reply, b.standort, b.tag, a.ok ? { art: 'erfolg', text: 'Als „nicht erschienen“ vermerkt. Der Termin ist freigegeben; die Person wird freundlich eingeladen, neu zu buchen.' } : { art: 'meldung', text: a.meldung }, a.ok ? 200 : 409);
+  });
+
+  app.get(PAGES.terminKapazitaet.path, { preHandler: ctx.requireRole(...PAGES.terminKapazitaet.roles) }, async (req, reply) => {
+    const { user, session } = req.auth!;
+    const q = req.query as Record<string, unknown>;
+    return ctx.sendHtml(reply, 200, kapazitaetPage({ user, csrf: session.csrf, json: JSON.stringify(kapazitaet.lies(), null, 2), gespeichert: q.gespeichert === '1' }));
+  });
+
+  app.post(PAGES.terminKapazitaet.path, { preHandler: ctx.requireRole(...PAGES.terminKapazitaet.roles) }, async (req, reply) => {
+    const { user, session } = req.auth!;
+    const roh = typeof body(req).kapazitaet === 'string' ? (body(req).kapazitaet as string) : '';
+    let daten: unknown;
+    try {
+      daten = JSON.parse(roh);
+    } catch (err) {
+      await ctx.record({ actor: user.username, role: user.role, action: 'termine.kapazitaet.aendern', target: 'kapazitaet.json', outcome: 'abgelehnt' });
+      return ctx.sendHtml(reply, 400, kapazitaetPage({ user, csrf: session.csrf, json: roh, fehler: [`Kein gültiges JSON: ${(err as Error).message}`] }));
+    }
+    const r = kapazitaet.schreibe(daten);
+    await ctx.record({ actor: user.username, role: user.role, action: 'termine.kapazitaet.aendern', target: 'kapazitaet.json', outcome: r.ok ? 'erfolg' : 'abgelehnt' });
+    if (!r.ok) return ctx.sendHtml(reply, 400, kapazitaetPage({ user, csrf: session.csrf, json: roh, fehler: r.fehler }));
+    return reply.redirect(`${PAGES.terminKapazitaet.path}?gespeichert=1`, 303);
+  });
+}
