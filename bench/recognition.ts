@@ -44,6 +44,11 @@ interface Fall {
   bgGefunden?: string;
   datumWahr?: string;
   datumGefunden?: string;
+  kdWahr?: string;
+  kdGefunden?: string;
+  ibanWahr?: string;
+  ibanGueltig?: boolean;
+  ibans: string[];
 }
 
 function fall(k: Klassifikator, satz: Fall['satz'], brief: testdaten.Brief, text: string, eingangsdatum: string): Fall {
@@ -57,6 +62,11 @@ function fall(k: Klassifikator, satz: Fall['satz'], brief: testdaten.Brief, text
     bgGefunden: e.merkmale.bgNummern[0],
     datumWahr: brief.wahrheit.briefdatum,
     datumGefunden: e.merkmale.briefdatum,
+    kdWahr: brief.wahrheit.kundennummer,
+    kdGefunden: e.merkmale.kundennummern[0],
+    ibanWahr: brief.wahrheit.iban,
+    ibanGueltig: brief.wahrheit.ibanGueltig,
+    ibans: e.merkmale.ibans,
   };
 }
 
@@ -187,9 +197,17 @@ export async function run(args: string[]): Promise<void> {
     const datum = xs.filter((f) => f.datumWahr);
     const datumRichtig = datum.filter((f) => f.datumGefunden === f.datumWahr).length;
     const datumFalsch = xs.filter((f) => f.datumGefunden && f.datumGefunden !== f.datumWahr).length;
+    const kdMit = xs.filter((f) => f.kdWahr);
+    const kdAus = xs.filter((f) => f.kdGefunden);
+    const ibanGut = xs.filter((f) => f.ibanWahr && f.ibanGueltig !== false);
+    const ibanFalle = xs.filter((f) => f.ibanWahr && f.ibanGueltig === false);
     process.stdout.write(
       `  ${titel.padEnd(8)}: Recall ${pct(b.recall)} (${b.mit} mit BG-Nummer), Precision ${pct(b.precision)} (${b.ausgegeben} ausgegeben); ` +
-        `Briefdatum richtig ${pct(datum.length ? datumRichtig / datum.length : NaN)}, falsch ausgegeben ${datumFalsch}\n`,
+        `Briefdatum richtig ${pct(datum.length ? datumRichtig / datum.length : NaN)}, falsch ausgegeben ${datumFalsch}\n` +
+        `            Kundennummer Recall ${pct(kdMit.filter((f) => f.kdGefunden === f.kdWahr).length / Math.max(1, kdMit.length))} (${kdMit.length}), ` +
+        `Precision ${pct(kdAus.filter((f) => f.kdGefunden === f.kdWahr).length / Math.max(1, kdAus.length))} (${kdAus.length}); ` +
+        `IBAN gefunden ${pct(ibanGut.filter((f) => f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanGut.length))} (${ibanGut.length}), ` +
+        `falsche Prüfziffer abgewiesen ${pct(ibanFalle.filter((f) => !f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanFalle.length))} (${ibanFalle.length})\n`,
     );
   }
   const bgDigital = bgKennzahlen(digital);

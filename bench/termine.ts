@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { registerTerminePublic } from '../console/termine-public';
 import { KapazitaetStore } from '../activities/termine/kapazitaet';
@@ -64,6 +64,11 @@ export async function run(args: string[]): Promise<void> {
   const requests = option(args, 'requests', 200);
   const personal = option(args, 'personal', 3);
   const out = (s: string) => process.stdout.write(`${s}\n`);
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* already installed */
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aktenlauf-bench-termine-'));
   const runDir = path.join(dir, 'run');
   const logDir = path.join(dir, 'logs');
@@ -163,7 +168,7 @@ export async function run(args: string[]): Promise<void> {
     await Promise.all(
       formulare.map(async (f, i) => {
         const t = performance.now();
-        const res = await form('/termin/reservieren', { standort: standortId, tag, uhrzeit: f.uhrzeit, formular: f.formular, name: `Person ${i}`, email: `person${i}@example.org`, einwilligung: 'ja' });
+        const res = await form('/termin/reservieren', { standort: standortId, tag, uhrzeit: f.uhrzeit, formular: f.formular, name: `Anna ${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26) % 26)}mann`, email: `person${i}@example.org`, einwilligung: 'ja' });
         const body = await res.text();
         reservierMs.push(performance.now() - t);
         const ziel = res.headers.get('location');
@@ -178,8 +183,10 @@ export async function run(args: string[]): Promise<void> {
           if (b.status === 303) gewonnen += 1;
           else fehler += 1;
         } else if (res.status === 409 && body.includes('von jemand anderem gebucht')) belegt += 1;
-        else if (res.status === 409 || res.status === 400) belegt += 1;
-        else fehler += 1;
+        else {
+          fehler += 1;
+          if (fehler === 1) out(`  erste unerwartete Antwort: HTTP ${res.status} ${/role="alert"[^>]*>([\s\S]{0,300})/.exec(body)?.[1]?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') ?? ''}`);
+        }
       }),
     );
     const gesamtS = (performance.now() - t0) / 1000;

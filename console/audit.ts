@@ -289,6 +289,8 @@ export class AuditLog {
   private closed = false;
   /** Size of the active file after our last write: a different size means another process wrote. */
   private size = -1;
+  private pending: { event: AuditEvent; resolve: (e: AuditEntry) => void; reject: (err: unknown) => void }[] = [];
+  private flushScheduled = false;
 
   private constructor(
     readonly file: string,
@@ -323,7 +325,26 @@ export class AuditLog {
 
   /** Appends one entry; resolves after the line is on disk (fsync). Appends run one at a time. */
   append(event: AuditEvent): Promise<AuditEntry> {
-    return this.locked(() => this.write(event));
+    // Group commit: appends that arrive while a write is under way share the next write + fsync.
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      this.locked(async () => {
+        this.flushScheduled = false;
+        const batch = this.pending.splice(0);
+        try {
+          const entries = await this.writeBatch(batch.map((b) => b.event));
+          batch.forEach((b, i) => b.resolve(entries[i]!));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }).catch((err: unknown) => {
+        // The lock or the file could not be taken: every waiting append fails.
+        this.flushScheduled = false;
+        for (const b of this.pending.splice(0)) b.reject(err);
+      });
+    });
   }
 
   /** Closes the active file as the next segment; the chain continues in a new active file. */
@@ -380,19 +401,35 @@ export class AuditLog {
     this.size = 0;
   }
 
-  private async write(event: AuditEvent): Promise<AuditEntry> {
-    const ts = new Date().toISOString();
-    if (this.month !== undefined && this.month !== ts.slice(0, 7)) await this.doRotate();
-    const body = { ts, actor: event.actor, role: event.role, action: event.action, target: event.target, outcome: event.outcome };
-    const prev = this.lastHash;
-    const entry: AuditEntry = { ...body, prev, hash: entryHash(prev, body) };
-    const line = Buffer.from(JSON.stringify(entry) + '\n', 'utf8');
-    await this.fh.write(line);
-    await this.fh.sync();
-    this.lastHash = entry.hash;
-    this.month ??= ts.slice(0, 7);
-    this.size += line.length;
-    return entry;
+  /** Writes entries in order, one fsync per batch (and before a monthly rotation inside it). */
+  private async writeBatch(events: AuditEvent[]): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    let chunk: Buffer[] = [];
+    let lastHash = this.lastHash;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const buf = Buffer.concat(chunk);
+      await this.fh.write(buf);
+      await this.fh.sync();
+      this.size += buf.length;
+      this.lastHash = lastHash;
+      chunk = [];
+    };
+    for (const event of events) {
+      const ts = new Date().toISOString();
+      if (this.month !== undefined && this.month !== ts.slice(0, 7)) {
+        await flush();
+        await this.doRotate();
+      }
+      const body = { ts, actor: event.actor, role: event.role, action: event.action, target: event.target, outcome: event.outcome };
+      const entry: AuditEntry = { ...body, prev: lastHash, hash: entryHash(lastHash, body) };
+      chunk.push(Buffer.from(JSON.stringify(entry) + '\n', 'utf8'));
+      lastHash = entry.hash;
+      this.month ??= ts.slice(0, 7);
+      entries.push(entry);
+    }
+    await flush();
+    return entries;
   }
 
   async close(): Promise<void> {

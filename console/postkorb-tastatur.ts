@@ -24,6 +24,7 @@ export const TASTATUR_SKRIPT = `(function () {
   var hilfe = document.getElementById('tastatur-hilfe');
   var vorschlaege = document.querySelectorAll('button.vorschlag');
   for (var v = 0; v < vorschlaege.length; v += 1) {
+    vorschlaege[v].hidden = false; // a button that needs this script is shown only with it
     vorschlaege[v].addEventListener('click', function (ev) {
       var feld = document.getElementById('bgNummer');
       if (feld) { feld.value = ev.currentTarget.getAttribute('data-bg') || ''; feld.focus(); }

@@ -79,6 +79,8 @@ type Renderer = (inhalt: Buffer, mediaType: string, nr: number, opts: { dpi: num
 const WORKFLOW_ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 const PRUEFUNG = [PosteingangStatus.PRUEFUNG, PosteingangStatus.PRUEFUNG_UEBERFAELLIG] as const;
 const DATUM = /^\d{4}-\d{2}-\d{2}$/;
+/** Endings the intake stores originals with (the renderable ones). */
+const ORIGINAL_ENDUNGEN = ['.pdf', '.tif', '.tiff', '.png', '.jpg', '.jpeg'];
 
 const MSG = {
   temporal: 'Der Postkorb kann gerade nicht gelesen werden: Die Abfrage bei Temporal ist fehlgeschlagen. Einzelheiten stehen im Systemstatus.',
@@ -210,25 +212,21 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     }
   }
 
-  /** The stored original of a file (`<contentHash><ext>` in the intake store). */
+  /** The stored original of a file (`<contentHash><ext>` in the intake store; a stat per known ending, no listing). */
   async function original(contentHash: string): Promise<{ pfad: string; mediaType: string } | undefined> {
-    let names: string[];
-    try {
-      names = await fs.readdir(ctx.storeDir);
-    } catch {
-      return undefined;
-    }
-    const name = names.find((n) => n.startsWith(`${contentHash}.`) && !n.endsWith('.json'));
-    const mediaType = name ? mediaTypeOf(name) : undefined;
-    if (!name || !mediaType) return undefined;
-    return { pfad: path.join(ctx.storeDir, name), mediaType };
+    if (!/^[0-9a-f]{64}$/.test(contentHash)) return undefined;
+    const kandidaten = ORIGINAL_ENDUNGEN.map((e) => path.join(ctx.storeDir, `${contentHash}${e}`));
+    const da = await Promise.all(kandidaten.map((k) => fs.stat(k).then((st) => st.isFile(), () => false)));
+    const pfad = kandidaten[da.indexOf(true)];
+    const mediaType = pfad ? mediaTypeOf(pfad) : undefined;
+    return pfad && mediaType ? { pfad, mediaType } : undefined;
   }
 
   /**
    * Loads one Posteingang workflow for the console: visibility first (process and type from
    * describe, no payload read for anything else), then its state. Answers refusals itself.
    */
-  async function ladeVorgang(req: FastifyRequest, reply: FastifyReply, workflowId: string, action: string): Promise<Vorgang | undefined> {
+  async function ladeVorgang(req: FastifyRequest, reply: FastifyReply, workflowId: string, action: string, mitLesung = true): Promise<Vorgang | undefined> {
     const { user } = req.auth!;
     const audit = (outcome: AuditEvent['outcome'], note: string): Promise<void> =>
       record({ actor: user.username, role: user.role, action, target: `posteingang ${WORKFLOW_ID_PATTERN.test(workflowId) ? workflowId : '(ungültige Kennung)'}${note}`, outcome });
@@ -266,10 +264,10 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
       const zustand = await temporal.withDeadline(Date.now() + QUERY_TIMEOUT_MS * 3, () => handle.query<unknown>(query));
       if (typ === 'dokument') {
         const zd = zustand as DokumentZustand;
-        return { typ, status: zd.status ?? status, zustand: zd, contentHash: zd.contentHash, lesung: await ladeLesung(zd.contentHash) };
+        return { typ, status: zd.status ?? status, zustand: zd, contentHash: zd.contentHash, lesung: mitLesung ? await ladeLesung(zd.contentHash) : undefined };
       }
       const zf = (zustand ?? {}) as Partial<DateiZustand>;
-      return { typ, status: zf.status ?? status, zustand: zf, contentHash: zf.contentHash, lesung: await ladeLesung(zf.contentHash) };
+      return { typ, status: zf.status ?? status, zustand: zf, contentHash: zf.contentHash, lesung: mitLesung || zf.seitenzahl === undefined ? await ladeLesung(zf.contentHash) : undefined };
     } catch (err) {
       req.log.error(errText(err), 'console: querying Posteingang workflow failed');
       await audit('fehler', ' (Abfrage)');
@@ -304,8 +302,10 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     return fs.access(abs).then(() => true, () => false);
   }
 
-  async function seitenAnsichten(workflowId: string, v: Extract<Vorgang, { typ: 'dokument' }>, originalDa: boolean): Promise<SeitenAnsicht[]> {
+  async function seitenAnsichten(workflowId: string, v: Extract<Vorgang, { typ: 'dokument' }>): Promise<SeitenAnsicht[]> {
     const lesungSeiten = new Map<number, Seite>((v.lesung?.seiten ?? []).map((s) => [s.nr, s]));
+    let originalDa: Promise<boolean> | undefined;
+    const renderbar = (): Promise<boolean> => (originalDa ??= original(v.contentHash).then((o) => o !== undefined));
     return Promise.all(v.zustand.seiten.map(async (s): Promise<SeitenAnsicht> => {
       const gelesen = lesungSeiten.get(s.nr);
       const bild = s.bild ?? gelesen?.bild ?? seitenbildPfad(v.contentHash, s.nr);
@@ -313,7 +313,7 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
       const da = await existiert(bild);
       return {
         nr: s.nr,
-        bildUrl: da || originalDa ? bildUrl(workflowId, s.nr) : undefined,
+        bildUrl: da || (await renderbar()) ? bildUrl(workflowId, s.nr) : undefined,
         breite: da ? groesse?.breite : undefined,
         hoehe: da ? groesse?.hoehe : undefined,
         markierungen: da ? markierungen(gelesen?.woerter, v.zustand.erkennung?.merkmale) : [],
@@ -336,8 +336,7 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
         eingabe: extra.eingabeTeile, fehler: extra.fehler?.text,
       }));
     }
-    const originalDa = (await original(v.contentHash)) !== undefined;
-    const [seiten, nb] = await Promise.all([seitenAnsichten(workflowId, v, originalDa), nachbarn(workflowId)]);
+    const [seiten, nb] = await Promise.all([seitenAnsichten(workflowId, v), nachbarn(workflowId)]);
     const nrs = new Set(v.zustand.seiten.map((s) => s.nr));
     const text = v.zustand.text ?? (v.lesung?.seiten ?? []).filter((s) => nrs.has(s.nr)).map((s) => s.text).join('\n\n');
     return sendHtml(reply, status, dokumentPage({
@@ -436,27 +435,35 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     const { workflowId, nr: nrText } = req.params as { workflowId: string; nr: string };
     if (!/^\d{1,4}$/.test(nrText)) return refuse(req, reply, 404, MSG.keinBild);
     const nr = Number(nrText);
-    const v = await ladeVorgang(req, reply, workflowId, 'dokument.ansehen');
+    // The Lesung (possibly large) is read only when the workflow's state does not answer.
+    const v = await ladeVorgang(req, reply, workflowId, 'dokument.ansehen', false);
     if (!v) return reply;
     const target = `posteingang ${workflowId} seite ${nr}`;
-    const gelesen = v.lesung?.seiten.find((s) => s.nr === nr);
     let erlaubt: boolean;
     let bild: string | undefined;
     if (v.typ === 'dokument') {
       const s = v.zustand.seiten.find((x) => x.nr === nr);
       erlaubt = s !== undefined;
-      bild = s?.bild ?? gelesen?.bild ?? seitenbildPfad(v.contentHash, nr);
+      bild = s?.bild ?? seitenbildPfad(v.contentHash, nr);
     } else {
-      erlaubt = gelesen !== undefined;
-      bild = gelesen?.bild ?? (v.contentHash ? seitenbildPfad(v.contentHash, nr) : undefined);
+      const n = v.zustand.seitenzahl ?? v.lesung?.seiten.length ?? 0;
+      erlaubt = nr >= 1 && nr <= n;
+      bild = v.contentHash ? seitenbildPfad(v.contentHash, nr) : undefined;
     }
     if (!erlaubt) {
       await record({ actor: user.username, role: user.role, action: 'dokument.ansehen', target: `${target} (gehört nicht zum Vorgang)`, outcome: 'abgelehnt' });
       return refuse(req, reply, 404, MSG.keinBild);
     }
-    const abs = bild ? imDatenverzeichnis(bild) : undefined;
-    let png: Buffer | undefined;
-    if (abs) png = await fs.readFile(abs).catch(() => undefined);
+    const lies = async (rel: string | undefined): Promise<Buffer | undefined> => {
+      const abs = rel ? imDatenverzeichnis(rel) : undefined;
+      return abs ? fs.readFile(abs).catch(() => undefined) : undefined;
+    };
+    let png = await lies(bild);
+    if (!png) {
+      // An image stored under another name than the default is named in the Lesung.
+      const gelesen = (v.lesung ?? (await ladeLesung(v.contentHash)))?.seiten.find((x) => x.nr === nr);
+      if (gelesen?.bild && gelesen.bild !== bild) png = await lies(gelesen.bild);
+    }
     if (!png && v.contentHash) {
       const o = await original(v.contentHash);
       if (o) {

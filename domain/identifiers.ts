@@ -72,8 +72,8 @@ export function findeBgNummernMitStelle(text: string): Fundstelle[] {
   const out: Fundstelle[] = [];
   for (const m of text.matchAll(BG_IM_TEXT)) {
     const [roh, a0, bg, b0] = m as unknown as [string, string, string, string];
-    // at most one space inside each digit group
-    if ((a0.match(/ /g) ?? []).length > 1 || (b0.match(/ /g) ?? []).length > 1) continue;
+    // at most one space inside each digit group, between real digits, with at least two characters on each side
+    if (![a0, b0].every((g) => /^[^ ]*$|^[^ ]{1,}[0-9] [0-9][^ ]{1,}$/.test(g) && !/^[^ ] | [^ ]$/.test(g))) continue;
     const x = ziffernAusOcr(a0.replace(/ /g, ''));
     const y = ziffernAusOcr(b0.replace(/ /g, ''));
     const bgFix = bg.toUpperCase() === 'BG' ? 0 : 1;
@@ -118,6 +118,8 @@ export function findeKundennummern(text: string): string[] {
     const x = ziffernAusOcr(a);
     const y = ziffernAusOcr(b);
     if (x.ersetzt + y.ersetzt > 1) continue;
+    // The customer number of another institution (Agentur für Arbeit, Familienkasse, a health insurer) is not ours.
+    if (/(agentur|arbeitsagentur|familienkasse|krankenkasse|kasse|versicherung|bank)[^\n]{0,40}$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 60), m.index))) continue;
     const wert = `${x.ziffern}${buchstabe.toUpperCase()}${y.ziffern}`;
     if (!KUNDENNUMMER.test(wert)) continue;
     funde.push({ wert, roh, index: m.index ?? 0, korrigiert: x.ersetzt + y.ersetzt });

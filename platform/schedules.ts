@@ -66,7 +66,7 @@ function single(r: { start: number; end: number }[] | undefined): number | undef
 export function taktAusSpec(spec: ScheduleSpecDescription): string | undefined {
   const intervals = spec.intervals ?? [];
   const calendars = spec.calendars ?? [];
-  if (intervals.length === 1 && calendars.length === 0 && intervals[0]!.offset === 0) {
+  if (intervals.length === 1 && calendars.length === 0 && !intervals[0]!.offset) {
     const minuten = intervals[0]!.every / 60_000;
     if (Number.isInteger(minuten) && minuten >= 1) return formatTakt({ art: 'intervall', minuten });
     return undefined;

@@ -8,6 +8,7 @@
 import type { Client } from '@temporalio/client';
 import { ensureBescheidSchedule, ensureZentraldruckSchedule } from '../activities/druck/schedule';
 import { ensureWeiterbewilligungSchedule } from '../activities/weiterbewilligung/schedule';
+import { ensureTerminSyncSchedule } from '../activities/termine/schedule';
 import { ensureKlassifikatorTrainingSchedule } from '../activities/posteingang/schedule';
 import type { Config } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -25,6 +26,7 @@ export async function ensureEngineSchedules(client: Client, cfg: Config, log: Lo
     { ...(await ensureWeiterbewilligungSchedule(client, cfg)), initial: true },
     { ...(await ensureZentraldruckSchedule(client, cfg)), initial: false },
     { ...(await ensureBescheidSchedule(client, cfg)), initial: false },
+    { ...(await ensureTerminSyncSchedule(client, cfg)), initial: false },
     { ...(await ensureKlassifikatorTrainingSchedule(client, cfg)), initial: false },
     { ...(await ensureKatalogSchedule(client, cfg, AUFBEWAHRUNG_SCHEDULE_ID)), initial: false },
     { ...(await ensureKatalogSchedule(client, cfg, BETRIEBSBERICHT_SCHEDULE_ID)), initial: false },

@@ -47,7 +47,7 @@ export interface LeseOptionen {
   render?: RenderOptionen;
   /** Long side of stored page images in px (default 1700 ≈ 145 dpi for A4). */
   vorschauKante?: number;
-  /** Ink ratio (dark pixels / page, margins ignored) below which a page counts as blank (default 0.001). */
+  /** Ink ratio (see `BildAnalyse.tinte`) below which a page may be blank (default 0.0005). */
   leerTinte?: number;
 }
 
@@ -125,7 +125,7 @@ async function leseSeite(bild: SeitenBild, opts: LeseOptionen, konfig: Zerlegung
   }
   // Blank: (almost) no ink and no real words (< 3 words of ≥ 3 letters read with confidence). A few words OCR
   // found on such a page stay in `text`; splitting treats a blank separator with text as doubt.
-  const leerTinte = opts.leerTinte ?? 0.001;
+  const leerTinte = opts.leerTinte ?? 0.0005;
   const woerter = ocr ? sinnvolleWoerter(ocr.woerter) : 0;
   seite.leer = textlayer.trim().length === 0 && (!hatBild || (analyse.tinte < leerTinte && woerter < 3));
 
@@ -172,21 +172,20 @@ function skaliere(w: Wort, fx: number, fy: number): Wort {
 }
 
 export interface BildAnalyse {
-  /** Dark pixels / pixels, without a 4 % margin (scanner edges, punch holes), after a median filter (speckles). */
+  /** Dark pixels / pixels at ≈ 150 dpi, without a 4 % margin (scanner edges, punch holes), isolated specks not counted. */
   tinte: number;
   barcodes: string[];
   patchT: boolean;
 }
 
-/** Ink ratio, barcodes and PATCH-T of one page image. */
+/** Ink ratio, barcodes and PATCH-T of one page image (decoded once). */
 export async function analysiereBild(bild: Pick<SeitenBild, 'png' | 'breite' | 'hoehe' | 'dpi'>): Promise<BildAnalyse> {
   const grau = await sharp(bild.png).greyscale().raw().toBuffer({ resolveWithObject: true });
   const { width, height, channels } = grau.info;
-  const [tinte, barcodes, patchT] = await Promise.all([
-    tintenAnteil(bild.png),
-    leseBarcodes(grau.data, width, height, channels),
-    Promise.resolve(findePatchT(grau.data, width, height, channels, pixelProMm(bild.dpi, width, height))),
-  ]);
+  const pxProMm = pixelProMm(bild.dpi, width, height);
+  const patchT = findePatchT(grau.data, width, height, channels, pxProMm);
+  const tinte = await tintenAnteil(grau.data, width, height, channels);
+  const barcodes = await leseBarcodes(grau.data, width, height, channels, pxProMm);
   return { tinte, barcodes, patchT };
 }
 
@@ -196,19 +195,28 @@ function pixelProMm(dpi: number | undefined, breite: number, hoehe: number): num
   return Math.min(breite, hoehe) / 210;
 }
 
-async function tintenAnteil(png: Buffer): Promise<number> {
-  // Downscale (≈ 100 dpi for A4) with a median to drop single-pixel noise, then threshold.
-  const klein = await sharp(png).greyscale().resize(850, 850, { fit: 'inside', withoutEnlargement: true }).median(3).raw().toBuffer({ resolveWithObject: true });
-  const { width, height } = klein.info;
-  const rx = Math.floor(width * 0.04);
-  const ry = Math.floor(height * 0.04);
+async function tintenAnteil(data: Buffer, width: number, height: number, channels: number): Promise<number> {
+  // ≈ 150 dpi for A4, threshold; a dark pixel counts only with ≥ 2 dark neighbours (drops scanner specks,
+  // keeps thin strokes of fax pages that a median filter would erase). A 4 % margin is ignored.
+  const klein = await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
+    .greyscale()
+    .resize(1240, 1240, { fit: 'inside', withoutEnlargement: true, kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const w = klein.info.width;
+  const h = klein.info.height;
+  const c = klein.info.channels;
+  const d = (x: number, y: number) => (klein.data[(y * w + x) * c]! < 160 ? 1 : 0);
+  const rx = Math.max(1, Math.floor(w * 0.04));
+  const ry = Math.max(1, Math.floor(h * 0.04));
   let dunkel = 0;
   let gesamt = 0;
-  for (let y = ry; y < height - ry; y++) {
-    const zeile = y * width;
-    for (let x = rx; x < width - rx; x++) {
+  for (let y = ry; y < h - ry; y++) {
+    for (let x = rx; x < w - rx; x++) {
       gesamt++;
-      if (klein.data[zeile + x]! < 128) dunkel++;
+      if (!d(x, y)) continue;
+      const nachbarn = d(x - 1, y - 1) + d(x, y - 1) + d(x + 1, y - 1) + d(x - 1, y) + d(x + 1, y) + d(x - 1, y + 1) + d(x, y + 1) + d(x + 1, y + 1);
+      if (nachbarn >= 2) dunkel++;
     }
   }
   return gesamt === 0 ? 0 : dunkel / gesamt;
@@ -232,20 +240,31 @@ export function zxingReader(): Promise<ZxingReader> {
   return zxing;
 }
 
-/** Barcode texts on a greyscale (or any) raw image; duplicates removed, order of finding kept. */
-export async function leseBarcodes(data: Buffer, width: number, height: number, channels: number): Promise<string[]> {
+/** Formats read: separator sheets and cover stickers use Code 128, QR or DataMatrix (Code 39 on older sheets). */
+const BARCODE_FORMATE = ['Code128', 'Code39', 'QRCode', 'DataMatrix'];
+
+/**
+ * Barcode texts on a raw image; duplicates removed, order of finding kept. Two passes keep it cheap:
+ * the whole page at ≈ 150 dpi (separator sheets, big codes), then — when nothing was found — the top
+ * quarter at full resolution (small cover stickers and first-page codes sit at the top).
+ */
+export async function leseBarcodes(data: Buffer, width: number, height: number, channels: number, pxProMm = width / 210): Promise<string[]> {
   const reader = await zxingReader();
-  // zxing's pixmap input is RGBA (ImageData-like): expand grey to RGBA.
-  const rgba = await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
-    .toColourspace('srgb')
-    .ensureAlpha()
-    .raw()
-    .toBuffer();
-  const res = await reader.readBarcodes(
-    { data: new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width, height } as unknown as Parameters<ZxingReader['readBarcodes']>[0],
-    { maxNumberOfSymbols: 8 },
-  );
-  return [...new Set(res.filter((r) => r.isValid && r.text).map((r) => r.text))];
+  const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
+  const lies = async (bild: sharp.Sharp): Promise<string[]> => {
+    const { data: rgba, info } = await bild.toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    // zxing's pixmap input is RGBA (ImageData-like).
+    const res = await reader.readBarcodes(
+      { data: new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width: info.width, height: info.height } as unknown as Parameters<ZxingReader['readBarcodes']>[0],
+      { maxNumberOfSymbols: 8, formats: BARCODE_FORMATE as never, tryInvert: false },
+    );
+    return res.filter((r) => r.isValid && r.text).map((r) => r.text);
+  };
+  const faktor = Math.min(1, 6 / pxProMm); // ≈ 150 dpi
+  const grob = await lies(faktor < 0.95 ? sharp(data, { raw }).resize(Math.round(width * faktor)) : sharp(data, { raw }));
+  if (grob.length > 0 || faktor >= 0.95) return [...new Set(grob)];
+  const oben = await lies(sharp(data, { raw }).extract({ left: 0, top: 0, width, height: Math.max(1, Math.round(height / 4)) }));
+  return [...new Set(oben)];
 }
 
 // ---- PATCH-T ----

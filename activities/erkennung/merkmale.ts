@@ -77,6 +77,9 @@ function tageZwischen(a: string, b: string): number {
 /** Words before a date that say it is not the letter's date (birth, periods, other documents, bookings). */
 const FREMDES_DATUM = /(geb\.?|geboren(\s+am)?|geburtsdatum|vom|seit|bis|ab|zum|zeit\p{L}*|gültig|fällig|buchungstag|buchung|valuta|wert|beginn|ende|einzug|auszug|frist|zahlung|am|zugang|eingang|eingegangen|bescheid|beschäftigt|arbeitsunfähig|eintritt|einschlie\p{L}*)\s*[:.]?\s*(den\s+)?$/iu;
 
+/** "…datum" compounds that name another date than the document's (moving in, birth, booking, …). */
+const FREMDES_DATUMSWORT = /(einzugs|auszugs|zuzugs|wegzugs|geburts|buchungs|eingangs|zahlungs|fälligkeits|beginn|end|abgangs|zugangs|eintritts|austritts|wert|valuta|anmelde|abmelde|kündigungs|bewilligungs|aufnahme|änderungs)datum\s*[:.]?\s*$/iu;
+
 /** Words before a date that make it the date of the document itself. */
 const EIGENES_DATUM = /(datum|dat\.|erstellt\s+am|ausgestellt\s+am|festgestellt\s+am|gedruckt\s+am|neuer\s+kontostand\s+vom|kontostand\s+am)\s*[:.]?\s*$/i;
 
@@ -101,7 +104,8 @@ export function findeBriefdatum(text: string, eingangsdatum?: string): string | 
       const zeileDavor = zeile.slice(0, d.index);
       let score = 0;
       if (/^\s*[A-ZÄÖÜ][\p{L} .\-()/]*,\s*(den\s+)?$/u.test(davor) && danach === '') score += 6;
-      if (EIGENES_DATUM.test(davor) || EIGENES_DATUM.test(zeileDavor)) score += 6;
+      if (FREMDES_DATUMSWORT.test(zeileDavor)) score -= 10;
+      else if (EIGENES_DATUM.test(davor) || EIGENES_DATUM.test(zeileDavor)) score += 6;
       if (/^\s*(den\s+)?$/.test(davor) && danach === '') score += 2;
       if (score < 6 && (FREMDES_DATUM.test(davor) || FREMDES_DATUM.test(zeileDavor))) score -= 10;
       if (/geb(\.|oren|urtsdatum)/i.test(zeile) || /^([-–]|bis\b)/i.test(danach) || /[-–]\s*$/.test(davor)) score -= 10;

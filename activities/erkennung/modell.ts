@@ -191,7 +191,7 @@ export function teileKorpus(korpus: Beispiel[], seed: number): [Beispiel[], Beis
 }
 
 /** Trains on the training part of the corpus plus corrections (the shipped model: no corrections). */
-export function trainiereAusKorpus(korpus: Beispiel[], korrekturen: Beispiel[], opts: { regelwerk: Regelwerk; seed: number; datum?: string; rauschKopien?: number }): ModellDaten {
+export function trainiereAusKorpus(korpus: Beispiel[], korrekturen: Beispiel[], opts: { regelwerk: Regelwerk; seed: number; datum?: string; rauschKopien?: number; epochen?: number }): ModellDaten {
   const [train] = teileKorpus(korpus, opts.seed);
   return trainiereModell([...train, ...korrekturen], { ...opts, korrekturen: korrekturen.length });
 }
@@ -206,6 +206,8 @@ export interface TrainiereNeuOptionen {
   korrekturGewicht?: number;
   /** Called after every training epoch (e.g. to heartbeat); training yields to the event loop in between. */
   fortschritt?: (epoche: number, epochen: number) => void;
+  /** Training epochs (default of trainiereModell). */
+  epochen?: number;
 }
 
 export interface TrainiereNeuErgebnis {
@@ -231,7 +233,7 @@ export async function trainiereNeu(opts: TrainiereNeuOptionen): Promise<Trainier
   korrekturen.forEach((k, i) => (i % 5 === 4 ? korrHoldout : korrTrain).push({ text: k.text, art: k.dokumentart, gewicht: opts.korrekturGewicht ?? 5 }));
   const regelwerk = ladeRegeln(regelnPfad());
   const [korpusTrain] = teileKorpus(korpus, seed);
-  const modell = await trainiereModellAsync([...korpusTrain, ...korrTrain], { regelwerk, seed, datum: opts.datum, korrekturen: korrTrain.length }, opts.fortschritt);
+  const modell = await trainiereModellAsync([...korpusTrain, ...korrTrain], { regelwerk, seed, datum: opts.datum, korrekturen: korrTrain.length, epochen: opts.epochen }, opts.fortschritt);
   const holdout = [...korpusHoldout, ...korrHoldout];
   const auswerten = (k: Klassifikator) =>
     bewerte(

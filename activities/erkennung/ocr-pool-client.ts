@@ -6,7 +6,8 @@
  * (running: waited for; completed: its result returned) instead of OCRing twice.
  *
  * Results carry the text of letters (Sozialdaten): the pool seals them with the engine's
- * payload codec, this client opens them (pass the same codec on both sides).
+ * payload codec, this client opens them (pass the same codec on both sides). The hand-over
+ * copy of the image is removed once the job is finished for good.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -151,8 +152,18 @@ export async function createOcrPoolClient(o: OcrPoolClientOptionen): Promise<Ocr
   return {
     async erkenne(png, opts = {}) {
       const pfad = ocrBildPfad(png);
-      schreibeAtomar(imDatenverzeichnis(o.dataDir, pfad), png);
-      return fuehreAus(png, pfad, opts);
+      const datei = imDatenverzeichnis(o.dataDir, pfad);
+      schreibeAtomar(datei, png);
+      try {
+        const ergebnis = await fuehreAus(png, pfad, opts);
+        fs.rmSync(datei, { force: true });
+        return ergebnis;
+      } catch (err) {
+        // The copy is only the hand-over to the pool (it shows Sozialdaten): gone once the job
+        // is finished for good; kept while the job may still run (timeout, Redis trouble).
+        if (err instanceof OcrBildFehler) fs.rmSync(datei, { force: true });
+        throw err;
+      }
     },
     async erkenneDatei(relPfad, opts = {}) {
       const png = fs.readFileSync(imDatenverzeichnis(o.dataDir, relPfad));

@@ -303,7 +303,7 @@ export async function createLokaleOcr(opts: LokaleOcrOptionen = {}): Promise<Ocr
           cacheMethod: 'none',
           errorHandler: () => undefined,
         });
-        await w.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '1' });
+        await w.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '1', debug_file: '/dev/null' });
         return w;
       }),
     );

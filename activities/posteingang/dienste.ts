@@ -5,6 +5,8 @@
  * when a retraining activated a new model or the rules changed). Replaceable in tests and benches.
  */
 import type { Erkennung } from '../../domain/posteingang';
+import { loadConfig } from '../../platform/config';
+import { codecFromConfig } from '../../platform/temporal';
 import { STANDARD_SCHWELLE, holeKlassifikator, speichereKorrektur } from '../erkennung';
 import type { Korrektur } from '../erkennung/modell';
 import type { OcrEngine } from '../erkennung/ocr';
@@ -22,6 +24,15 @@ export interface PosteingangDienste {
   speichereKorrektur?: (k: Korrektur) => Promise<void>;
 }
 
+const offen = new Set<{ close(): Promise<void> }>();
+
+/** Closes the OCR engines the Posteingang activities of this process started (worker shutdown, tests). */
+export async function schliessePosteingangDienste(): Promise<void> {
+  const alle = [...offen];
+  offen.clear();
+  await Promise.allSettled(alle.map((d) => d.close()));
+}
+
 export function createDienste(dataDir: string, redisUrl: () => string | undefined, override: PosteingangDienste = {}) {
   let ocr: Promise<OcrEngine> | undefined;
 
@@ -37,10 +48,12 @@ export function createDienste(dataDir: string, redisUrl: () => string | undefine
     if (!url) throw new Error('OCR-Pool: keine Redis-Adresse (AKTENLAUF_REDIS_URL_EFFECTIVE oder REDIS_URL)');
     const { createOcrPoolClient } = require('../erkennung/ocr-pool-client') as typeof import('../erkennung/ocr-pool-client');
     /* eslint-enable @typescript-eslint/no-require-imports */
-    return createOcrPoolClient({ redisUrl: url, dataDir });
+    // The pool seals its results with the engine's payload codec (Redis never holds the text in clear).
+    const codec = codecFromConfig(loadConfig({ ...process.env, AKTENLAUF_DATA_DIR: dataDir }), false).codec;
+    return createOcrPoolClient({ redisUrl: url, dataDir, codec, ...(process.env.OCR_QUEUE_PREFIX ? { prefix: process.env.OCR_QUEUE_PREFIX } : {}) });
   }
 
-  return {
+  const dienste = {
     /** An OCR engine that starts only when a page needs OCR (born-digital files never start one). */
     ocr(): OcrEngine {
       const engine = () => (ocr ??= neueOcr().catch((err: unknown) => {
@@ -68,6 +81,8 @@ export function createDienste(dataDir: string, redisUrl: () => string | undefine
       if (o) await (await o.catch(() => undefined))?.close();
     },
   };
+  offen.add(dienste);
+  return dienste;
 }
 
 export type Dienste = ReturnType<typeof createDienste>;

@@ -29,6 +29,8 @@ import type { ActivityDeps } from '../index';
 import { leseDatei } from '../erkennung/lesen';
 import { dokumentPdf } from './ablage-pdf';
 import { createDienste, type PosteingangDienste } from './dienste';
+
+export { schliessePosteingangDienste } from './dienste';
 import { pruefeDatei } from './preflight';
 
 /** A BusinessError of a port becomes a non-retryable failure (type = its code); anything else is retried. */

@@ -241,9 +241,10 @@ function zuordnungHtml(z: Zuordnung | undefined): SafeHtml {
   }
   if (z.art === 'kundennummer') return html`<p id="haushalt">Gefunden über die Kundennummer ${z.kundennummer}: BG-Nummer <strong>${z.bgNummer}</strong>.</p>`;
   return html`<div id="haushalt"><p>Nur Vorschläge (Name, Geburtsdatum, Anschrift) – bitte prüfen, der Vorschlag allein genügt nicht:</p>
-<table><thead><tr><th scope="col">BG-Nummer</th><th scope="col">Übereinstimmung</th><th scope="col">Passende Angaben</th><th scope="col"><span class="hinweis">Übernehmen</span></th></tr></thead>
+<table><thead><tr><th scope="col">BG-Nummer</th><th scope="col">Übereinstimmung</th><th scope="col">Passende Angaben</th><th scope="col"><span class="hinweis">Aktion</span></th></tr></thead>
 <tbody>${z.vorschlaege.map((v) => html`<tr><td><code>${v.bgNummer}</code></td><td>${prozent(v.score)}</td><td>${v.treffer.join(', ') || '–'}</td>
-<td><button type="button" class="vorschlag" data-bg="${v.bgNummer}" aria-label="BG-Nummer ${v.bgNummer} ins Formular übernehmen">übernehmen</button></td></tr>`)}</tbody></table></div>`;
+<td><button type="button" class="vorschlag" data-bg="${v.bgNummer}" aria-label="BG-Nummer ${v.bgNummer} ins Formular übernehmen" hidden>übernehmen</button></td></tr>`)}</tbody></table>
+<p class="hinweis">Zum Übernehmen die BG-Nummer in das Feld „BG-Nummer“ eintragen.</p></div>`;
 }
 
 /** BG-Nummer to prefill: one found by number; else the first number read from the text. */

@@ -4,8 +4,9 @@
  * shortcuts (1–9, /, Esc, ?) and confirms with the keyboard only; the document is filed by
  * its workflow and leaves the queue.
  */
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { DokumentZustand } from '../../domain/posteingang';
+import { PosteingangStatus, type DokumentZustand } from '../../domain/posteingang';
 import { launchChromium } from '../../scripts/stack/chromium';
 import { TEST_PASSWORD, testStack } from '../helpers/env';
 import { BG_BEKANNT, BILD, briefWoerter, startPostkorbWelt, type PostkorbWelt } from '../integration/fixtures/postkorb-welt';
@@ -127,5 +128,53 @@ test('without JavaScript the plain form confirms too', async () => {
     expect(ergebnis.ablage?.dokumentart).toBe('VAEM');
   } finally {
     await noJs.close();
+  }
+});
+
+test('Postkorb, document, split review and Quarantäne pages have no WCAG 2.1 AA violations (axe-core)', async () => {
+  const dok = await welt.dokument({ zuordnung: { art: 'vorschlag', vorschlaege: [{ bgNummer: BG_BEKANNT, score: 0.82, treffer: ['Name', 'Geburtsdatum'] }] }, pruefGruende: ['vorschlag'] });
+  const stapel = await welt.datei({ seiten: 3 });
+  const quarantaene = await welt.datei({ status: PosteingangStatus.QUARANTAENE, quarantaeneGrund: 'Die Datei ist beschädigt.' });
+  // bypassCSP only so the axe-core script can be injected; the pages' own script comes from the console.
+  const ctx = await browser.newContext({ locale: 'de-DE', bypassCSP: true });
+  try {
+    const p = await ctx.newPage();
+    const axe = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const pruefe = async (url: string): Promise<string[]> => {
+      await p.goto(`${welt.base}${url}`);
+      await p.evaluate(axe);
+      return p.evaluate<string[]>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then(r => r.violations.map(v => v.id + ': ' + v.nodes.length))`);
+    };
+    const anmelden = async (username: string): Promise<void> => {
+      await p.goto(`${welt.base}/login`);
+      await p.getByLabel('Benutzername').fill(username);
+      await p.getByLabel('Passwort').fill(TEST_PASSWORD);
+      await p.getByRole('button', { name: 'Anmelden' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Übersicht' }).waitFor();
+    };
+    await anmelden('postkorb');
+    for (let i = 0; i < 50; i += 1) {
+      await p.goto(`${welt.base}/postkorb`);
+      if ((await p.locator(`tr[data-workflow-id="${dok.workflowId}"], tr[data-workflow-id="${stapel.workflowId}"]`).count()) === 2) break;
+      await p.waitForTimeout(200);
+    }
+    expect(await pruefe('/postkorb')).toEqual([]);
+    expect(await pruefe(`/postkorb/${dok.workflowId}`)).toEqual([]);
+    // A proposed household is not prefilled; its button (shown only with the script) fills it in.
+    const bg = p.getByLabel('BG-Nummer');
+    expect(await bg.inputValue()).toBe('');
+    await p.getByRole('button', { name: `BG-Nummer ${BG_BEKANNT} ins Formular übernehmen` }).click();
+    expect(await bg.inputValue()).toBe(BG_BEKANNT);
+    expect(await pruefe(`/postkorb/${stapel.workflowId}`)).toEqual([]);
+    expect(await pruefe('/posteingang')).toEqual([]);
+    await p.getByRole('button', { name: 'Abmelden' }).click();
+    await anmelden('it-admin');
+    for (let i = 0; i < 50 && (await p.locator(`tr[data-workflow-id="${quarantaene.workflowId}"]`).count()) === 0; i += 1) {
+      await p.waitForTimeout(200);
+      await p.goto(`${welt.base}/quarantaene`);
+    }
+    expect(await pruefe('/quarantaene')).toEqual([]);
+  } finally {
+    await ctx.close();
   }
 });

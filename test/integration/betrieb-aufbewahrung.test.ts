@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { AuditLog, auditFile, entryHash, listSegments, readAuditEntries, verifyAuditTrail, type AuditEntry } from '../../console/audit';
 import type { AufbewahrungsBericht } from '../../activities/betrieb/aufbewahrung';
 import { eingangWorkflowId } from '../../domain/eingang';
@@ -30,6 +31,14 @@ function datei(rel: string, alt = true, inhalt = 'x'.repeat(100)): string {
 
 function fallDateien(h: string, alt = true): string[] {
   return [datei(`posteingang/${h}/seite-1.png`, alt), datei(`posteingang/${h}/seite-2.png`, alt), datei(`posteingang/${h}/lesung.json`, alt), datei(`store/eingang/${h}.pdf`, alt)];
+}
+
+/** With BETRIEB_HISTORIEN=schreiben: saves the real history for replay.test.ts. */
+async function speichereHistorie(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.BETRIEB_HISTORIEN !== 'schreiben') return;
+  const History = temporal.api.history.v1.History;
+  const obj = { workflowId: handle.workflowId, ...History.toObject(History.fromObject(await handle.fetchHistory()), { longs: String, enums: String, bytes: String }) };
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), JSON.stringify(obj, null, 1));
 }
 
 beforeAll(async () => {
@@ -86,7 +95,9 @@ test('retention deletes old files of closed cases only, prunes old audit segment
   expect(trocken.summe.geloescht).toBe(6);
   for (const f of [...weg, qAlt, seg]) expect(fs.existsSync(f)).toBe(true);
 
-  const bericht = await engine.client.workflow.execute('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung'), args: [{}] }) as AufbewahrungsBericht;
+  const laufHandle = await engine.client.workflow.start('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung'), args: [{}] });
+  const bericht = await laufHandle.result() as AufbewahrungsBericht;
+  await speichereHistorie(laufHandle, 'betrieb-aufbewahrung');
   const r = Object.fromEntries(bericht.regeln.map((x) => [x.regel, x]));
   expect(r.seitenbilder).toMatchObject({ tage: 90, geloescht: 2, behaltenOffen: 4, bytes: 200, fehler: 0 });
   expect(r['ocr-text']).toMatchObject({ tage: 180, geloescht: 1, behaltenOffen: 2 });
@@ -118,7 +129,9 @@ test('retention deletes old files of closed cases only, prunes old audit segment
 });
 
 test('the daily health report is written as JSON and German text', async () => {
-  const r = await engine.client.workflow.execute('betriebsbericht', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('bericht'), args: [] }) as { datei: string; alarme: string[] };
+  const h = await engine.client.workflow.start('betriebsbericht', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('bericht'), args: [] });
+  const r = await h.result() as { datei: string; alarme: string[] };
+  await speichereHistorie(h, 'betrieb-bericht');
   expect(fs.existsSync(r.datei)).toBe(true);
   const text = fs.readFileSync(r.datei.replace(/\.json$/, '.txt'), 'utf8');
   expect(text).toMatch(/^Betriebsbericht Aktenlauf – \d{4}-\d{2}-\d{2}/);

@@ -17,7 +17,10 @@ import { buildConsole } from '../../console/server';
 import { csvCell } from '../../console/betrieb-revision';
 import { scheduleCommand } from '../../cli/schedule';
 import { katalogEintrag, parseTakt } from '../../domain/zeitplaene';
-import { katalogOptionen, upsertSchedule } from '../../platform/schedules';
+import { ZeitplanDienst, katalogOptionen, upsertSchedule } from '../../platform/schedules';
+import { ensureBescheidSchedule, ensureZentraldruckSchedule } from '../../activities/druck/schedule';
+import { ensureWeiterbewilligungSchedule } from '../../activities/weiterbewilligung/schedule';
+import { ensureKlassifikatorTrainingSchedule } from '../../activities/posteingang/schedule';
 import { auditFile, readAuditEntries, verifyAuditTrail, type AuditEntry } from '../../console/audit';
 import { createLogger } from '../../platform/logger';
 import type { Config } from '../../platform/config';
@@ -299,6 +302,23 @@ describe('Zeitpläne', () => {
     expect(cli.filter((e) => e.outcome === 'abgelehnt').length).toBe(4);
     expect((await verifyAuditTrail(auditFile(cfg))).ok).toBe(true);
   });
+  test('schedules created in code at engine start show their Takt; an admin change survives the next start', async () => {
+    await ensureZentraldruckSchedule(client, cfg, { scheduleId: sid('zentraldruck-annahmeschluss') });
+    await ensureBescheidSchedule(client, cfg, { scheduleId: sid('zentraldruck-bescheide') });
+    await ensureWeiterbewilligungSchedule(client, cfg, { scheduleId: sid('weiterbewilligung-sync-taeglich') });
+    await ensureKlassifikatorTrainingSchedule(client, cfg, sid('klassifikator-training-woechentlich'));
+    const dienst = new ZeitplanDienst(client, cfg, { praefix });
+    const takte = Object.fromEntries((await dienst.liste()).map((z) => [z.id, z.takt]));
+    expect(takte).toMatchObject({
+      'zentraldruck-annahmeschluss': 'Mo-Fr 14:00', 'zentraldruck-bescheide': 'alle 5 Minuten',
+      'weiterbewilligung-sync-taeglich': 'täglich 05:30', 'klassifikator-training-woechentlich': 'So 04:00',
+    });
+    await dienst.taktAendern('zentraldruck-annahmeschluss', 'Mo-Fr 13:30');
+    await ensureZentraldruckSchedule(client, cfg, { scheduleId: sid('zentraldruck-annahmeschluss') });
+    expect((await dienst.zeigen('zentraldruck-annahmeschluss')).takt).toBe('Mo-Fr 13:30');
+    await ensureBescheidSchedule(client, cfg, { scheduleId: sid('zentraldruck-bescheide'), minuten: 10 });
+    expect((await dienst.zeigen('zentraldruck-bescheide')).takt).toBe('alle 10 Minuten');
+  });
 });
 
 describe('Warteschlangen und Metriken', () => {
@@ -388,6 +408,24 @@ describe('Warteschlangen und Metriken', () => {
     expect(a.some((e) => e.action === 'auftrag.wiederholen' && e.outcome === 'erfolg' && e.target.includes('Grund: Oberfläche wurde angepasst'))).toBe(true);
     expect(a.some((e) => e.action === 'auftrag.wiederholen' && e.outcome === 'abgelehnt')).toBe(true);
     expect(a.some((e) => e.action === 'auftrag.aufgeben' && e.outcome === 'erfolg')).toBe(true);
+  });
+
+  test('incidents: a workflow that timed out is listed with a link to its history', async () => {
+    const h = await client.workflow.start('betriebsbericht', { taskQueue: uniqueName('kein-worker'), workflowId: uniqueName('vorfall'), args: [], workflowExecutionTimeout: '1 second' });
+    const deadline = Date.now() + 20000;
+    while ((await h.describe()).status.name !== 'TIMED_OUT') {
+      if (Date.now() > deadline) throw new Error('workflow did not time out');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const admin = await als('it-admin');
+    let text = '';
+    while (Date.now() < deadline + 10000) {
+      text = (await admin.request('/warteschlangen')).text;
+      if (text.includes(h.workflowId)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(text).toContain(`/temporal/namespaces/default/workflows/${h.workflowId}/`);
+    expect(text).toMatch(new RegExp(`${h.workflowId}</code></a></td><td><code>betriebsbericht</code></td><td>Zeit überschritten</td>`));
   });
 
   test('/metrics: 401 without credentials, token or it-admin session works, other roles 403', async () => {

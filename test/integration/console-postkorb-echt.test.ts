@@ -32,7 +32,6 @@ let base: string;
 let haushalte: Haushalt[];
 
 beforeAll(async () => {
-  process.env.AKTENLAUF_OCR = 'lokal';
   const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: '20' });
   world = await startTestWorld(cfg);
   engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });

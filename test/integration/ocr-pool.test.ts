@@ -90,7 +90,8 @@ describe('OCR pool (BullMQ, real Redis)', () => {
     const job = await Job.fromId(queue, ocrJobId(seiten[0]!, { region: 'ganz' }));
     expect(job!.id).toMatch(/^ocr-[0-9a-f]{40}-ganz-auto$/);
     expect(job!.data).toEqual({ pfad: expect.stringMatching(/^ocr\/[0-9a-f]{2}\/[0-9a-f]{64}\.png$/), optionen: { region: 'ganz' } });
-    expect(fs.existsSync(path.join(cfg.dataDir, (job!.data as { pfad: string }).pfad))).toBe(true);
+    // the hand-over copy of the page image is gone once the result is in
+    expect(fs.existsSync(path.join(cfg.dataDir, (job!.data as { pfad: string }).pfad))).toBe(false);
     expect(JSON.stringify(job!.returnvalue)).not.toMatch(/Weiterbewilligung|Musterfrau/);
 
     // doctor sees the pool

@@ -12,7 +12,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { temporal } from '@temporalio/proto';
 import { findeMerkmale } from '../../activities/erkennung/merkmale';
 import { korrekturenPfad } from '../../activities/erkennung/modell';
-import { createPosteingangActivities } from '../../activities/posteingang';
+import { createPosteingangActivities, schliessePosteingangDienste } from '../../activities/posteingang';
 import type { LaufenderOpenProsozSimulator } from '../../connectors/fachverfahren/open-prosoz/simulator';
 import type { Haushalt } from '../../connectors/fachverfahren/port';
 import { bekanntgabedatum, feiertageVon, widerspruchsfristEnde } from '../../domain/fristen';
@@ -46,6 +46,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await engine?.stop();
+  await schliessePosteingangDienste();
   await world?.stop();
 });
 

@@ -250,3 +250,28 @@ test('search filters by actor, action prefix, time and target text, newest first
   expect(lim.entries.map((e) => e.actor)).toEqual(['anna', 'anna']);
   expect(lim.entries[0]!.action).toBe('zeitplan.nachholen');
 });
+
+test('many concurrent appends (group commit) resolve in order, each linked to the one before', async () => {
+  const file = tmpFile();
+  const log = await AuditLog.open(file);
+  const entries = await Promise.all(Array.from({ length: 50 }, (_, i) => log.append(ev(`u${i}`))));
+  await log.close();
+  expect(entries.map((e) => e.actor)).toEqual(Array.from({ length: 50 }, (_, i) => `u${i}`));
+  for (let i = 1; i < entries.length; i += 1) expect(entries[i]!.prev).toBe(entries[i - 1]!.hash);
+  expect(await verifyAuditTrail(file)).toMatchObject({ ok: true, entries: 50, lastHash: entries[49]!.hash });
+  await expect(log.append(ev('zu'))).rejects.toThrow('geschlossen');
+});
+
+test('the first append in a new month closes the active file as a segment (monthly segments)', async () => {
+  const file = tmpFile();
+  await appendAudit(file, ev('vormonat'));
+  const last = backdate(file, '0'.repeat(64), '2020-01-31T23:00:00.000Z');
+  const log = await AuditLog.open(file);
+  const e = await log.append(ev('neuer-monat'));
+  await log.close();
+  expect(e.prev).toBe(last);
+  expect(listSegments(file)).toHaveLength(1);
+  expect(fs.readFileSync(listSegments(file)[0]!.file, 'utf8')).toContain('"actor":"vormonat"');
+  expect(fs.readFileSync(file, 'utf8')).not.toContain('vormonat');
+  expect(await verifyAuditTrail(file)).toMatchObject({ ok: true, entries: 2, files: 2 });
+});

@@ -2,29 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { classify, klassifiziereDateien } from '../../cli/classify';
-import { erzeugeBrief, briefText } from '../../testdaten/posteingang';
+import { alsPdf, erzeugeBrief } from '../../testdaten/posteingang';
 import { mulberry32 } from '../../domain/zufall';
 import type { Eingangsart } from '../../domain/posteingang';
-
-/** A born-digital PDF of a generated letter (Helvetica, WinAnsi: other characters replaced). */
-async function briefPdf(text: string): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  let page = doc.addPage([595, 842]);
-  let y = 800;
-  for (const zeile of text.split('\n')) {
-    if (y < 50) {
-      page = doc.addPage([595, 842]);
-      y = 800;
-    }
-    const sicher = [...zeile].map((c) => (/[\x20-\x7eäöüÄÖÜß€§°]/.test(c) ? c : '?')).join('');
-    page.drawText(sicher, { x: 60, y, size: 10, font });
-    y -= 14;
-  }
-  return Buffer.from(await doc.save());
-}
 
 let dir: string;
 beforeAll(() => {
@@ -64,7 +45,7 @@ require.extensions['.ts'] = function (module, filename) {
 }
 
 describe('aktenlauf classify', () => {
-  it('classifies generated PDFs, reports bad files with a German reason and goes on, in input order (--json: one object per line)', async () => {
+  it('classifies generated born-digital PDFs (test-letter generator), reports bad files with a German reason and goes on, in input order (--json: one object per line)', async () => {
     const widerspruch = brief('WIDERSPRUCH', 11);
     const kontoauszug = brief('KONTOAUSZUG', 12);
     const a = path.join(dir, 'a.pdf');
@@ -72,9 +53,9 @@ describe('aktenlauf classify', () => {
     const c = path.join(dir, 'c.pdf');
     const leer = path.join(dir, 'leer.pdf');
     const fehlt = path.join(dir, 'fehlt.pdf');
-    fs.writeFileSync(a, await briefPdf(briefText(widerspruch)));
+    fs.writeFileSync(a, await alsPdf(widerspruch));
     fs.writeFileSync(kaputt, 'kein PDF, nur Text');
-    fs.writeFileSync(c, await briefPdf(briefText(kontoauszug)));
+    fs.writeFileSync(c, await alsPdf(kontoauszug));
     fs.writeFileSync(leer, '');
 
     const { code, stdout, stderr } = await aktenlauf(['classify', a, kaputt, fehlt, c, leer, '--json'], path.join(dir, 'data'));

@@ -23,7 +23,8 @@ import { mulberry32 } from '../../domain/zufall';
 
 const regelwerk = ladeRegeln();
 const korpus = trainingsKorpus(4711, 16);
-const modell = trainiereAusKorpus(korpus, [], { regelwerk, seed: 4711, datum: '2026-11-26' });
+// fewer epochs than the shipped model: enough for these tests, and quick
+const modell = trainiereAusKorpus(korpus, [], { regelwerk, seed: 4711, datum: '2026-11-26', epochen: 40 });
 const klassifikator = new Klassifikator(modell, regelwerk);
 const test = trainingsKorpus(31337, 8);
 
@@ -45,7 +46,7 @@ describe('Klassifikator', () => {
   });
 
   it('same examples and seed give the same model (version is a content hash)', () => {
-    const nochmal = trainiereAusKorpus(korpus, [], { regelwerk, seed: 4711, datum: '2026-11-26' });
+    const nochmal = trainiereAusKorpus(korpus, [], { regelwerk, seed: 4711, datum: '2026-11-26', epochen: 40 });
     expect(nochmal.version).toBe(modell.version);
     expect(nochmal.gewichte).toEqual(modell.gewichte);
   });
@@ -172,7 +173,7 @@ describe('Lernen aus Korrekturen', () => {
     for (let i = 0; i < 9; i++) {
       speichereKorrektur(dataDir, { text: klassenfahrt(i), dokumentart: 'HAUPTANTRAG', erkannt: erst.dokumentart, modellVersion: vorher.modellVersion, wann: '2026-11-26T10:00:00Z' });
     }
-    const r = await trainiereNeu({ dataDir, korpus, datum: '2026-11-27' });
+    const r = await trainiereNeu({ dataDir, korpus, datum: '2026-11-27', epochen: 60 });
     expect(r.metriken.korrekturen).toBe(9);
     expect(r.aktiviert).toBe(true);
     expect(r.metriken.neu.accuracy).toBeGreaterThanOrEqual(r.metriken.alt.accuracy);
@@ -186,7 +187,7 @@ describe('Lernen aus Korrekturen', () => {
     // The active model is trained on the full corpus; the candidate sees only 3 letters per type.
     speichereModell(dataDir, modell);
     aktiviereModell(dataDir, modell.version);
-    const r = await trainiereNeu({ dataDir, korpus: korpus.filter((_, i) => i % 8 === 0), datum: '2026-11-27', seed: 4711 });
+    const r = await trainiereNeu({ dataDir, korpus: korpus.filter((_, i) => i % 8 === 0), datum: '2026-11-27', seed: 4711, epochen: 40 });
     expect(r.aktiviert).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'erkennung', 'modelle', `${r.version}.json`))).toBe(true);
     expect((await ladeKlassifikator({ dataDir })).modellVersion).toBe(modell.version);

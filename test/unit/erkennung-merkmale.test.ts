@@ -90,3 +90,10 @@ describe('Daten aus OCR-Text', () => {
     expect(findeDaten('SO.OI.2026 und Betrag 1.394,10 € und 12.345,67', 2026)).toEqual([]);
   });
 });
+
+describe('Briefdatum: fremde Datumswörter', () => {
+  it('a moving-in or booking date is not the letter date, even with "datum" in its name', () => {
+    expect(findeBriefdatum('Meldebescheinigung\nEinzugsdatum:  11.09.2026\nGöttingen, 02.10.2026', '2026-11-02')).toBe('2026-10-02');
+    expect(findeBriefdatum('Meldebescheinigung\nEinzugsdatum:  11.09.2026', '2026-11-02')).toBeUndefined();
+  });
+});

@@ -102,3 +102,19 @@ describe('BG-Nummern im Text: OCR splits and glued labels', () => {
     expect(findeBgNummern(text)[0] ?? null).toBe(expected);
   });
 });
+
+describe('Kundennummern anderer Stellen', () => {
+  it('ignores the customer number of the Agentur für Arbeit or a Kasse', () => {
+    expect(findeKundennummern('Kundennummer Agentur für Arbeit: 549A374978\nUnser Zeichen 962D123456')).toEqual(['962D123456']);
+  });
+});
+
+describe('BG-Nummern: split groups need real digits around the space', () => {
+  it.each([
+    ['9620lBG015625 1', null], // a lost digit made up by a stray one
+    ['B 9201-8G-0068330', null], // the B of a label is no digit
+    ['96 201 BG 0012345', '96201BG0012345'],
+  ])('%s → %s', (text, expected) => {
+    expect(findeBgNummern(text)[0] ?? null).toBe(expected);
+  });
+});

@@ -2,7 +2,7 @@
 import { EINGANGSARTEN } from '../../domain/posteingang';
 import { normalizeBgNummer, normalizeKundennummer } from '../../domain/identifiers';
 import { mulberry32 } from '../../domain/zufall';
-import { briefText, erzeugeBrief, erzeugeTexte, haushalteAusLandkreis, ibanGueltig, vorlagenVon } from '../../testdaten/posteingang';
+import { briefText, erzeugeBrief, erzeugeTexte, haushalteAusLandkreis, ibanGueltig, mitOcrFehlern, vorlagenVon } from '../../testdaten/posteingang';
 import { deutscheIban, falscheIban, Wuerfel } from '../../testdaten/posteingang/werkzeug';
 
 describe('korpus: texts', () => {
@@ -21,7 +21,7 @@ describe('korpus: texts', () => {
     for (const art of EINGANGSARTEN) {
       const vonArt = briefe.filter((b) => b.art === art);
       expect(vonArt).toHaveLength(40);
-      expect(vonArt.every((b) => b.wahrheit.art === art && b.zeilen.length >= 8)).toBe(true);
+      expect(vonArt.every((b) => b.wahrheit.art === art && b.zeilen.filter((z) => z.trim()).length >= 5)).toBe(true);
       expect(new Set(vonArt.map((b) => b.wahrheit.vorlage.split(':')[0])).size).toBeGreaterThanOrEqual(Math.min(2, vorlagenVon(art).length));
     }
     expect(EINGANGSARTEN.every((art) => vorlagenVon(art).length >= 1)).toBe(true);
@@ -104,5 +104,20 @@ describe('korpus: texts', () => {
     }
     const ohne = erzeugeTexte(4, 5, { bgQuote: 0 });
     expect(ohne.filter((b) => b.wahrheit.bgNummer || /\d{5}\s*\/?\s*BG/i.test(briefText(b)))).toHaveLength(0);
+  });
+});
+
+describe('korpus: OCR noise for training texts', () => {
+  it('changes about the given share of characters, deterministically', () => {
+    const text = briefText(erzeugeBrief(mulberry32(2), 'WBA'));
+    const a = mitOcrFehlern(text, mulberry32(1), 0.05);
+    expect(mitOcrFehlern(text, mulberry32(1), 0.05)).toBe(a);
+    expect(a).not.toBe(text);
+    expect(mitOcrFehlern(text, mulberry32(1), 0)).toBe(text);
+    let gleich = 0;
+    for (let i = 0; i < Math.min(a.length, text.length); i++) if (a[i] === text[i]) gleich++;
+    expect(Math.abs(a.length - text.length) / text.length).toBeLessThan(0.05);
+    expect(a.split('\n').length).toBe(text.split('\n').length);
+    expect(gleich).toBeGreaterThan(0);
   });
 });

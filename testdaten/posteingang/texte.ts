@@ -445,6 +445,36 @@ function gewicht(v: Vorlage, g: number): Vorlage {
 const anlagenHauptantrag = ['Anlage WEP', 'Anlage KI', 'Anlage KDU', 'Anlage EK', 'Anlage VM', 'Anlage UH', 'Anlage SV', 'Anlage EKS', 'Anlage MEB'];
 
 const HAUPTANTRAG: Vorlage[] = [
+  gewicht(function online(c) {
+    // Printout of an application filed online (jobcenter.digital), handed in on paper or uploaded.
+    const { a, w, person } = c;
+    c.layout = { ...c.layout, stil: 'formular', schrift: 'sans', groesse: 9, tabellen: true };
+    a.z('jobcenter.digital – Zusammenfassung Ihres Antrags', 'ueber');
+    a.z(`Antrag auf Bürgergeld (Hauptantrag)\tEingereicht am ${datumKurz(c.datum)} um ${w.zahl(7, 22)}:${String(w.zahl(0, 59)).padStart(2, '0')} Uhr`, 'fett');
+    c.wahr.briefdatum = c.datum;
+    a.z(`Vorgangsnummer:\tJCD-${w.ziffern(4)}-${w.ziffern(6)}`);
+    a.z('Zuständiges Jobcenter:\tJobcenter Landkreis Göttingen');
+    a.leer();
+    a.z('Antragstellende Person', 'fett');
+    a.z(`Name:\t${person.vorname} ${person.nachname}`);
+    a.z(`Geburtsdatum:\t${c.geburtsdatumAngeben()}`);
+    a.z(`Anschrift:\t${person.strasse}, ${person.plz} ${person.ort}`);
+    if (c.email) a.z(`E-Mail:\t${c.email}`);
+    a.leer();
+    a.z('Personen in der Bedarfsgemeinschaft', 'fett');
+    a.z(`1.\t${c.name} (antragstellende Person)`);
+    if (c.partner) a.z(`2.\t${c.partner.vorname} ${c.partner.nachname} (Partner/in)`);
+    c.kinder.forEach((k, i) => a.z(`${i + (c.partner ? 3 : 2)}.\t${k.vorname} ${k.nachname} (Kind, geb. ${datumKurz(k.geburtsdatum)})`));
+    a.leer();
+    a.z('Bankverbindung', 'fett');
+    a.z(`IBAN:\t${c.ibanText(0.08)}`);
+    a.leer();
+    a.z('Hochgeladene Nachweise', 'fett');
+    for (const n of w.einige(['Personalausweis (Vorder- und Rückseite)', 'Mietvertrag', 'Kontoauszüge der letzten 3 Monate', 'Verdienstabrechnung', 'Kündigungsschreiben', 'Bescheid Arbeitslosengeld', 'Krankenversicherungsnachweis'], w.zahl(2, 5))) a.z(`- ${n}`);
+    a.leer();
+    a.absatz('Diese Zusammenfassung dient Ihren Unterlagen. Ihr Antrag gilt mit dem oben genannten Zeitpunkt als gestellt. Fehlende Unterlagen fordern wir gesondert an.', 96);
+    return 'online-zusammenfassung';
+  }, 0.6),
   function formular(c) {
     const { a, w, person } = c;
     c.layout = { ...c.layout, stil: 'formular', schrift: 'sans', groesse: 10, tabellen: true };
@@ -1012,6 +1042,34 @@ const WIDERSPRUCH_GRUENDE = [
 ];
 
 const WIDERSPRUCH: Vorlage[] = [
+  gewicht(function betreuer(c) {
+    // A legal guardian (rechtliche Betreuung) appeals for the person.
+    const { a, w } = c;
+    c.layout = { ...c.layout, stil: 'geschaeftsbrief', schrift: 'sans', groesse: 11 };
+    const betreuer = `${faker.person.firstName()} ${faker.person.lastName()}`;
+    c.wahr.aussteller = `Berufsbetreuer ${betreuer}`;
+    a.z(`${betreuer} – Berufsbetreuer`, 'fett');
+    for (const z of firmenAnschrift(w)) a.z(z);
+    a.leer();
+    a.zeilenVon(w.element(JOBCENTER));
+    a.leer();
+    a.z(c.briefdatum(), 'rechts');
+    if (c.mitBg(0.85)) a.z(c.bgZeile());
+    const bescheid = c.frueher(6, 27);
+    c.wahr.bescheidVom = bescheid;
+    a.z(`Betreute Person: ${c.name}, geb. ${c.geburtsdatumAngeben()}`, 'fett');
+    a.z(`Widerspruch gegen Ihren Bescheid vom ${datumKurz(bescheid)}`, 'fett');
+    a.leer();
+    a.z('Sehr geehrte Damen und Herren,');
+    a.leer();
+    a.absatz(`als gerichtlich bestellter Betreuer (Amtsgericht ${w.element(['Göttingen', 'Osterode am Harz', 'Herzberg am Harz'])}, Az. ${w.zahl(10, 99)} XVII ${w.zahl(100, 999)}/${c.datum.slice(2, 4)}) mit dem Aufgabenkreis Vermögenssorge und Behördenangelegenheiten lege ich gegen den oben genannten Bescheid Widerspruch ein.`, 84);
+    a.leer();
+    a.absatz(`${w.element(WIDERSPRUCH_GRUENDE)} Den Betreuerausweis füge ich in Kopie bei.`, 84);
+    a.leer();
+    a.z('Mit freundlichen Grüßen');
+    a.z(betreuer, 'hand');
+    return 'betreuer';
+  }, 0.4),
   function buerger(c) {
     const w = c.w;
     const bescheid = c.frueher(5, 28);
@@ -1139,6 +1197,24 @@ function fremdbescheid(c: Ctx, stelle: string[], titel: string, absaetze: string
 }
 
 const FREMDBESCHEID: Vorlage[] = [
+  function elterngeld(c) {
+    const w = c.w;
+    const kind = c.kinder[0] ?? { vorname: faker.person.firstName(), geburtsdatum: plusTage(c.stichtag, -w.zahl(30, 300)) };
+    fremdbescheid(c, ['Landkreis Göttingen – Elterngeldstelle', 'Reinhäuser Landstraße 4', '37083 Göttingen'], 'Bescheid über Elterngeld', [
+      `für Ihr Kind ${kind.vorname}, geboren am ${datumKurz(kind.geburtsdatum)}, bewilligen wir Ihnen Basiselterngeld für den ${w.zahl(1, 3)}. bis ${w.zahl(10, 14)}. Lebensmonat in Höhe von monatlich ${euro(w.element([300, 300, 450, 611.4, 780.25]))}.`,
+      'Das Elterngeld wird bis zu einem Betrag von 300 € nicht auf andere Sozialleistungen angerechnet, soweit Sie vor der Geburt erwerbstätig waren.',
+    ]);
+    return 'elterngeld';
+  },
+  function krankengeld(c) {
+    const w = c.w;
+    const kasse = w.element(KRANKENKASSEN);
+    fremdbescheid(c, [kasse, 'Geschäftsstelle Göttingen', ...firmenAnschrift(w).slice(1)], 'Bescheid über Krankengeld', [
+      `Sie erhalten ab dem ${datumKurz(c.frueher(10, 40))} Krankengeld. Das kalendertägliche Krankengeld beträgt brutto ${euro(w.betrag(25, 70))}, netto ${euro(w.betrag(20, 60))}.`,
+      'Bitte reichen Sie uns lückenlos die Arbeitsunfähigkeitsbescheinigungen ein. Das Krankengeld wird nachträglich ausgezahlt.',
+    ]);
+    return 'krankengeld';
+  },
   function familienkasse(c) {
     const w = c.w;
     const kgNr = `${w.ziffern(3)}FK${w.ziffern(6)}`;
@@ -1192,6 +1268,30 @@ const FREMDBESCHEID: Vorlage[] = [
 ];
 
 const BEWERBUNGSNACHWEIS: Vorlage[] = [
+  gewicht(function onlineBestaetigung(c) {
+    // A printed e-mail: confirmation of an online application.
+    const { a, w } = c;
+    c.layout = { ...c.layout, stil: 'geschaeftsbrief', schrift: 'sans', groesse: 10 };
+    const ag = firma(w);
+    c.wahr.aussteller = ag;
+    a.z(`Von: ${w.element(['bewerbung', 'jobs', 'karriere', 'personal'])}@${ag.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '').slice(0, 24)}.de`);
+    a.z(`An: ${c.email || `${c.person.vorname.toLowerCase()}@web.de`.replace(/[^a-z0-9.@-]/g, '')}`);
+    a.z(`Datum: ${datumKurz(c.datum)} ${w.zahl(8, 20)}:${String(w.zahl(0, 59)).padStart(2, '0')}`);
+    c.wahr.briefdatum = c.datum;
+    const stelle = w.element(['Lagermitarbeiter (m/w/d)', 'Verkäufer (m/w/d) in Teilzeit', 'Helfer Produktion (m/w/d)', 'Reinigungskraft (m/w/d) Minijob', 'Kommissionierer (m/w/d)']);
+    a.z(`Betreff: Eingangsbestätigung Ihrer Bewerbung als ${stelle}`, 'fett');
+    a.leer();
+    a.z(c.person.weiblich ? `Sehr geehrte Frau ${c.person.nachname},` : `Sehr geehrter Herr ${c.person.nachname},`);
+    a.leer();
+    a.absatz(`vielen Dank für Ihre Online-Bewerbung über unser Karriereportal. Ihre Unterlagen sind vollständig bei uns eingegangen (Referenznummer ${w.ziffern(8)}). Wir prüfen Ihre Bewerbung und melden uns in den nächsten zwei Wochen bei Ihnen.`, 86);
+    a.leer();
+    a.z('Ihr Recruiting-Team');
+    a.z(ag);
+    a.leer();
+    a.z('Nachweis Eigenbemühungen für das Jobcenter', 'hand');
+    handVermerk(c, 0.7);
+    return 'online-eingangsbestaetigung';
+  }, 0.6),
   function liste(c) {
     const { a, w, person } = c;
     c.layout = { ...c.layout, stil: 'tabelle', schrift: 'sans', groesse: 9, tabellen: true };
@@ -1213,7 +1313,9 @@ const BEWERBUNGSNACHWEIS: Vorlage[] = [
         w.element(['Absage', 'offen', 'offen', 'Vorstellungsgespräch', 'keine Antwort']),
       ]);
     }
-    a.tabelle(rows);
+    const [kopf, ...daten] = rows;
+    daten.sort((x, y) => x[0]!.split('.').reverse().join('').localeCompare(y[0]!.split('.').reverse().join('')));
+    a.tabelle([kopf!, ...daten]);
     a.leer();
     a.z(`${person.ort}, ${c.briefdatum()}\tUnterschrift: ${c.name}`, 'hand');
     return 'liste';
@@ -1241,6 +1343,47 @@ const BEWERBUNGSNACHWEIS: Vorlage[] = [
 ];
 
 const SONSTIGES: Vorlage[] = [
+  function inkasso(c) {
+    const { a, w } = c;
+    c.layout = { ...c.layout, stil: 'geschaeftsbrief', schrift: 'sans', groesse: 10, tabellen: true };
+    const inkasso = w.element(['Creditreform Göttingen', 'EOS Deutscher Inkasso-Dienst', 'Inkasso Nord GmbH', 'Bürgel Inkasso']);
+    c.wahr.aussteller = inkasso;
+    organisationsKopf(c, [inkasso, ...firmenAnschrift(w)]);
+    a.z(c.briefdatum(), 'rechts');
+    a.z(`Forderungsaufstellung – Aktenzeichen ${w.ziffern(8)}`, 'ueber');
+    a.leer();
+    a.z(c.person.weiblich ? `Sehr geehrte Frau ${c.person.nachname},` : `Sehr geehrter Herr ${c.person.nachname},`);
+    a.absatz(`trotz Mahnung unseres Mandanten ${w.element(['Telekom Deutschland GmbH', 'Vodafone GmbH', 'Otto GmbH & Co. KG', 'Stadtwerke Göttingen AG'])} haben Sie die folgende Forderung nicht ausgeglichen:`, 86);
+    const haupt = w.betrag(60, 900);
+    const kosten = w.betrag(25, 90);
+    a.tabelle([['Hauptforderung', euro(haupt)], ['Zinsen', euro(w.betrag(1, 30))], ['Inkassokosten', euro(kosten)], ['Gesamtforderung', euro(Math.round((haupt + kosten) * 100) / 100)]], false);
+    a.absatz(`Bitte zahlen Sie den Gesamtbetrag bis zum ${datumKurz(plusTage(c.datum, 14))} auf das Konto IBAN ${c.ibanText(0.05, deutscheIban(w.element(BANKEN).blz, w.ziffern(10)))}. Ratenzahlung ist nach Vereinbarung möglich.`, 86);
+    handVermerk(c, 0.5);
+    return 'inkasso';
+  },
+  function meldebescheinigung(c) {
+    const { a, w, person } = c;
+    c.layout = { ...c.layout, stil: 'bescheinigung', schrift: 'serif', groesse: 11 };
+    c.wahr.aussteller = `Bürgerbüro ${person.ort}`;
+    a.z(`Stadt/Gemeinde ${person.ort} – Bürgerbüro`, 'fett');
+    a.leer();
+    a.z('Meldebescheinigung', 'ueber');
+    a.z('(einfache Meldebescheinigung nach § 18 Abs. 1 BMG)');
+    a.leer();
+    a.z(`Familienname:\t${person.nachname}`);
+    a.z(`Vornamen:\t${person.vorname}`);
+    a.z(`Geburtsdatum:\t${c.geburtsdatumAngeben()}`);
+    a.z(`Anschrift:\t${person.strasse}, ${person.plz} ${person.ort}`);
+    a.z(`Einzugsdatum:\t${datumKurz(c.frueher(5, 60))}`);
+    a.z('Wohnungsstatus:\tHauptwohnung');
+    c.layout.tabellen = true;
+    a.leer();
+    a.z(`${person.ort}, ${c.briefdatum()}`);
+    a.z(`Im Auftrag ${sachbearbeiterin(w)}`);
+    c.wahr.verwechsler = 'VAEM';
+    handVermerk(c, 0.6);
+    return 'meldebescheinigung';
+  },
   function fitnessstudio(c) {
     const { a, w } = c;
     c.layout = { ...c.layout, stil: 'buergerbrief', schrift: 'sans', groesse: 11 };
@@ -1402,3 +1545,40 @@ export function haushalteAusLandkreis(seed: number, n: number, stichtag = STANDA
   return generiereLandkreis({ seed, haushalte: n, stichtag }).haushalte.map((h) => ({ bgNummer: h.bgNummer, personen: h.personen, anschrift: h.anschrift }));
 }
 
+
+/** Typical OCR confusions of German text (glyph pairs tesseract mixes up on noisy scans). */
+const OCR_VERWECHSLUNGEN: ReadonlyArray<readonly [string, string]> = [
+  ['0', 'O'], ['O', '0'], ['1', 'l'], ['l', '1'], ['I', 'l'], ['5', 'S'], ['8', 'B'], ['B', '8'], ['6', 'G'], ['m', 'rn'],
+  ['rn', 'm'], ['ü', 'u'], ['ä', 'a'], ['ö', 'o'], ['ß', 'B'], ['e', 'c'], ['c', 'e'], ['h', 'b'], ['i', 'í'], [',', '.'], ['.', ','],
+];
+
+/**
+ * The text as a noisy OCR engine might return it: about `rate` of the characters confused,
+ * dropped or doubled, some spaces lost. For training classifiers on scan-like text without
+ * rendering. Seeded: same rng state, same noise.
+ */
+export function mitOcrFehlern(text: string, rng: () => number, rate = 0.02): string {
+  const w = new Wuerfel(rng);
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n' || !w.ja(rate)) {
+      out += ch;
+      continue;
+    }
+    const zwei = text.slice(i, i + 2);
+    const paar = OCR_VERWECHSLUNGEN.find(([a]) => a === zwei) ?? OCR_VERWECHSLUNGEN.find(([a]) => a === ch);
+    const r = w.rng();
+    if (paar && r < 0.6) {
+      out += paar[1];
+      i += paar[0].length - 1;
+    } else if (ch === ' ' && r < 0.8) {
+      // lost space: words run together
+    } else if (r < 0.8) {
+      // dropped character
+    } else {
+      out += ch + ch;
+    }
+  }
+  return out;
+}

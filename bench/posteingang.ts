@@ -1,0 +1,355 @@
+/**
+ * posteingang: incoming post end to end on a real Temporal (own dev server unless TEMPORAL_ADDRESS)
+ * with an own Redis, the E-Akte and Fachverfahren simulators, one engine worker and the OCR pool
+ * (2 tesseract.js workers) in this process.
+ *
+ * 1. Scanned run: letters of H1's generator (testdaten/posteingang, `alsScan`, scanned PDFs without a
+ *    text layer, --dpi, default 200) up to --seiten pages (default 500), each file started as the
+ *    intake does; wall time until every document is filed or waits for a person. Then the same pages
+ *    (rendered the same way) through a bare in-process tesseract.js with 2 workers: pure OCR time on
+ *    the same cores. e2e_ratio = end-to-end wall time / pure OCR time (1.0 = the engine adds nothing).
+ * 2. Born-digital run: --dokumente letters (default 200) as PDFs with a text layer (no OCR): documents/s.
+ * lost = documents neither filed nor waiting (review/quarantine); duplicates = E-Akte documents beyond
+ * one per filed document (counted in the simulator by Posteingangsdatum of the run).
+ * Options: --seiten=500 --dokumente=200 --dpi=200|300 --haushalte=300.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { schliessePosteingangDienste } from '../activities/posteingang';
+import { rendereAlleSeiten } from '../activities/erkennung/seiten';
+import { createLokaleOcr } from '../activities/erkennung/ocr';
+import { createConnectors, type Connectors } from '../connectors';
+import type { Haushalt } from '../connectors/fachverfahren/port';
+import type { LaufenderOpenProsozSimulator } from '../connectors/fachverfahren/open-prosoz/simulator';
+import { codecSealer } from '../connectors/robot-pool/sealing';
+import { eingangWorkflowId, type EingangInput } from '../domain/eingang';
+import { EINGANGSARTEN, dokumentWorkflowId, type DokumentErgebnis, type PosteingangPolicy } from '../domain/posteingang';
+import { STATUS } from '../domain/search-attributes';
+import { mulberry32 } from '../domain/zufall';
+import { loadConfig, type Config } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { codecFromConfig, connect, ensureNamespace, makeClient } from '../platform/temporal';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../scripts/stack/redis';
+import { stopManaged } from '../scripts/stack/process';
+import { ensureTemporalCli, startDevServer, type DevServer } from '../scripts/stack/temporal';
+import { alsPdf, alsScan, erzeugeBrief } from '../testdaten/posteingang';
+import { startOcrPool, type OcrPool } from '../workers/ocr-pool';
+import { startSimulators, type StartedSimulators } from '../workers/simulators';
+import { createEngineWorker, WORKFLOW_BUNDLE } from '../workers/temporal-worker';
+
+export const out = (s: string) => process.stdout.write(`${s}\n`);
+
+export function option(args: string[], name: string, fallback: number): number {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  const v = a ? Number(a.slice(name.length + 3)) : fallback;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} braucht eine positive Zahl`);
+  return v;
+}
+
+function freiePort(): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net = require('node:net') as typeof import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('kein Port'))));
+    });
+  });
+}
+
+/** Simulator timings near zero (as in the tests). */
+const SCHNELLE_SIMULATOREN: Record<string, string> = {
+  OPEN_PROSOZ_SIM_IMPORT_POLL_MS: '25', OPEN_PROSOZ_SIM_EXPORT_DELAY_MS: '0', OPEN_PROSOZ_ACK_POLL_MS: '25', OPEN_PROSOZ_REFRESH_MS: '100',
+  EAKTE_SIM_POLL_MS: '25', EAKTE_SIM_IMPORT_DELAY_MS: '0', EAKTE_SIM_API_DELAY_MS: '0', EAKTE_POLL_MS: '25',
+};
+const BENCH_KEY = `bench-k1:${Buffer.alloc(32, 11).toString('base64')}`;
+
+/** Temporal, Redis, simulators, connectors and a client: the outside of the engine for a bench. */
+export interface BenchWelt {
+  dir: string;
+  cfg: Config;
+  address: string;
+  redis: EmbeddedRedis;
+  redisPort: number;
+  client: Client;
+  connectors: Connectors;
+  simulators: StartedSimulators;
+  haushalte: Haushalt[];
+  /** Environment for engine processes (child processes in the chaos bench). */
+  env: NodeJS.ProcessEnv;
+  codec: ReturnType<typeof codecFromConfig>['codec'];
+  aufraeumen(): Promise<void>;
+}
+
+export async function starteWelt(name: string, haushalte: number): Promise<BenchWelt> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aktenlauf-bench-${name}-`));
+  const runDir = path.join(dir, 'run');
+  const logDir = path.join(dir, 'logs');
+  const log = (m: string) => out(`  ${m}`);
+  const stopper: Array<() => Promise<unknown>> = [];
+  let server: DevServer | undefined;
+  let address = process.env.TEMPORAL_ADDRESS;
+  if (!address) {
+    const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI, log);
+    server = await startDevServer({
+      cliPath: cli.path, dbFile: path.join(dir, 'temporal.db'), port: await freiePort(), uiPort: 0, headless: true,
+      namespace: 'default', retentionDays: 30, runDir, logDir, name: `temporal-${name}`,
+    });
+    stopper.push(() => stopManaged(server!.process, 10000));
+    address = server.address;
+  }
+  const redisPort = await freiePort();
+  const redis = await startEmbeddedRedis({ port: redisPort, dir: path.join(dir, 'redis'), runDir, logDir, log, name: `redis-${name}` });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, ...SCHNELLE_SIMULATOREN,
+    AKTENLAUF_DATA_DIR: path.join(dir, 'data'), AKTENLAUF_LOG_LEVEL: 'warn', TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `bench-${name}`,
+    REDIS_URL: redis.url, AKTENLAUF_REDIS_URL_EFFECTIVE: redis.url, AKTENLAUF_CODEC_KEYS: BENCH_KEY, SIMULATOR_HOUSEHOLDS: String(haushalte),
+    AKTENLAUF_OCR: 'pool',
+  };
+  Object.assign(process.env, SCHNELLE_SIMULATOREN, { AKTENLAUF_CODEC_KEYS: BENCH_KEY, AKTENLAUF_REDIS_URL_EFFECTIVE: redis.url, REDIS_URL: redis.url, AKTENLAUF_OCR: 'pool' });
+  const cfg = loadConfig(env);
+  fs.mkdirSync(cfg.dataDir, { recursive: true });
+  const blog = createLogger('bench', 'warn');
+  const simulators = await startSimulators(cfg, blog, { anyPort: true });
+  const url = (id: string) => simulators.running.find((r) => r.spec.id === id)?.sim.url;
+  if (url('eakte')) env.EAKTE_API_URL = url('eakte');
+  if (url('compass')) env.COMPASS_URL = url('compass');
+  if (url('druckzentrum-api')) env.EPOST_URL = url('druckzentrum-api');
+  const { codec } = codecFromConfig(cfg, false);
+  const connectors = await createConnectors(cfg, { log: blog, redisUrl: redis.url, codec, env });
+  const connection = await connect(address);
+  await ensureNamespace(connection, 'default', 30);
+  const client = makeClient(connection, 'default', codec);
+  const store = (simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
+  const hh = store.alleHaushalte().filter((h) => !h.aufgeloest && h.personen.length > 0);
+  out(`  Temporal ${address}${server ? ' (eigener Dev-Server)' : ''}, Redis ${redis.url}, ${hh.length} Haushalte, Daten ${dir}`);
+  return {
+    dir, cfg, address, redis, redisPort, client, connectors, simulators, haushalte: hh, env, codec,
+    async aufraeumen() {
+      await connection.close().catch(() => undefined);
+      await connectors.close().catch(() => undefined);
+      await simulators.stop().catch(() => undefined);
+      await redis.stop().catch(() => undefined);
+      for (const s of stopper.reverse()) await s().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Datei {
+  name: string;
+  inhalt: Buffer;
+  mediaType: string;
+  seiten: number;
+}
+
+/** Letters of all types for households of the simulated Landkreis (BG-Nummer as the generator writes it, ~80 %). */
+export async function erzeugeDateien(w: BenchWelt, o: { anzahl?: number; seiten?: number; scan: boolean; dpi?: 200 | 300; seed: number }): Promise<Datei[]> {
+  const dateien: Datei[] = [];
+  let seiten = 0;
+  for (let i = 0; (o.anzahl === undefined || dateien.length < o.anzahl) && (o.seiten === undefined || seiten < o.seiten); i++) {
+    const h = w.haushalte[i % w.haushalte.length]!;
+    const art = EINGANGSARTEN[i % EINGANGSARTEN.length]!;
+    const brief = erzeugeBrief(mulberry32(o.seed + i), art, { haushalt: { bgNummer: h.bgNummer, personen: h.personen, anschrift: h.anschrift } });
+    if (o.scan) {
+      const s = await alsScan(brief, { stil: 'scan', format: 'pdf', dpi: o.dpi ?? 200, seed: i });
+      dateien.push({ name: `scan-${i}.pdf`, inhalt: s.datei ?? s.seiten[0]!, mediaType: 'application/pdf', seiten: s.seiten.length });
+      seiten += s.seiten.length;
+    } else {
+      dateien.push({ name: `brief-${i}.pdf`, inhalt: await alsPdf(brief), mediaType: 'application/pdf', seiten: 1 });
+      seiten += 1;
+    }
+  }
+  return dateien;
+}
+
+/** Stores the files like the intake and starts their workflows (idempotent by content hash). */
+export async function starteDateien(w: BenchWelt, dateien: Datei[], eingangsdatum: string, policy: Partial<PosteingangPolicy> = {}): Promise<string[]> {
+  const store = w.cfg.intake.storeDir;
+  fs.mkdirSync(store, { recursive: true });
+  const hashes: string[] = [];
+  let i = 0;
+  const arbeiter = async () => {
+    while (i < dateien.length) {
+      const d = dateien[i++]!;
+      const contentHash = createHash('sha256').update(d.inhalt).digest('hex');
+      hashes.push(contentHash);
+      const abs = path.join(store, `${contentHash}.pdf`);
+      fs.writeFileSync(abs, d.inhalt);
+      const input: EingangInput = { contentHash, quelle: 'scanner', eingangsdatum, fileName: d.name, mediaType: d.mediaType, bytes: d.inhalt.length, storedPath: path.relative(w.cfg.dataDir, abs) };
+      for (;;) {
+        try {
+          await w.client.workflow.start('posteingang', { taskQueue: w.cfg.temporal.taskQueue, workflowId: eingangWorkflowId(contentHash), args: [input, { policy }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+          break;
+        } catch (err) {
+          if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') break;
+          await new Promise((r) => setTimeout(r, 1000)); // engine side restarting (chaos): try again
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, arbeiter));
+  return hashes;
+}
+
+export interface Endstand {
+  abgelegt: number;
+  pruefung: number;
+  quarantaene: number;
+  lost: number;
+  duplicates: number;
+}
+
+/** Waits until every file's first document is filed or waits for a person; counts lost and duplicates. */
+export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum: string, timeoutMs: number, melde?: (fertig: number) => void): Promise<Endstand> {
+  const offen = new Set(hashes.map((h) => dokumentWorkflowId(h, 0)));
+  const stand = { abgelegt: 0, pruefung: 0, quarantaene: 0 };
+  const bg = new Map<string, number>();
+  const ende = Date.now() + timeoutMs;
+  while (offen.size > 0 && Date.now() < ende) {
+    for (const id of [...offen]) {
+      const h = w.client.workflow.getHandle(id);
+      try {
+        const d = await h.describe();
+        if (d.status.name === 'COMPLETED') {
+          const r = (await h.result()) as DokumentErgebnis;
+          if (r.status === 'abgelegt') {
+            stand.abgelegt++;
+            bg.set(r.bgNummer, (bg.get(r.bgNummer) ?? 0) + 1);
+          }
+          offen.delete(id);
+          continue;
+        }
+        const s = d.typedSearchAttributes;
+        const status = s.get(STATUS);
+        if (status === 'pruefung' || status === 'pruefung-ueberfaellig') {
+          stand.pruefung++;
+          offen.delete(id);
+        } else if (status === 'quarantaene') {
+          stand.quarantaene++;
+          offen.delete(id);
+        }
+      } catch {
+        /* not started yet, or the server is restarting */
+      }
+    }
+    // A file in quarantine never starts its document: count it from the file workflow.
+    for (const hash of hashes) {
+      const id = dokumentWorkflowId(hash, 0);
+      if (!offen.has(id)) continue;
+      try {
+        const z = await w.client.workflow.getHandle(eingangWorkflowId(hash)).query<{ status: string }>('zustand');
+        if (z.status === 'quarantaene' || z.status === 'pruefung') {
+          if (z.status === 'quarantaene') stand.quarantaene++;
+          else stand.pruefung++;
+          offen.delete(id);
+        }
+      } catch {
+        /* running or restarting */
+      }
+    }
+    melde?.(hashes.length - offen.size);
+    if (offen.size > 0) await new Promise((r) => setTimeout(r, 1000));
+  }
+  // Duplicates: documents in the E-Akte with the run's Posteingangsdatum beyond one per filed document.
+  let imArchiv = 0;
+  for (const b of bg.keys()) imArchiv += (await w.connectors.eakte.find({ bgNummer: b, von: eingangsdatum, bis: eingangsdatum })).filter((d) => d.metadaten.posteingangsdatum === eingangsdatum).length;
+  return { ...stand, lost: offen.size, duplicates: Math.max(0, imArchiv - stand.abgelegt) };
+}
+
+export async function starteEngine(w: BenchWelt): Promise<{ worker: Worker; laeuft: Promise<void>; native: NativeConnection }> {
+  const native = await NativeConnection.connect({ address: w.address });
+  const worker = await createEngineWorker({
+    connection: native, namespace: 'default', taskQueue: w.cfg.temporal.taskQueue, codec: w.codec,
+    deps: { dataDir: w.cfg.dataDir, connectors: w.connectors },
+    ...(fs.existsSync(WORKFLOW_BUNDLE) ? { workflowBundleCode: fs.readFileSync(WORKFLOW_BUNDLE, 'utf8') } : {}),
+  });
+  return { worker, laeuft: worker.run(), native };
+}
+
+function cpuSekunden(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const zielSeiten = option(args, 'seiten', 500);
+  const dokumente = option(args, 'dokumente', 200);
+  const dpi = option(args, 'dpi', 200) === 300 ? 300 : 200;
+  const w = await starteWelt('posteingang', option(args, 'haushalte', 300));
+  let pool: OcrPool | undefined;
+  let engine: Awaited<ReturnType<typeof starteEngine>> | undefined;
+  try {
+    out(`posteingang: ${os.availableParallelism()} Kerne, Scan-Lauf ${zielSeiten} Seiten (${dpi} dpi, gescannte PDFs ohne Textlayer), digital ${dokumente} Briefe`);
+    let t = Date.now();
+    const scans = await erzeugeDateien(w, { seiten: zielSeiten, scan: true, dpi, seed: 90_000 });
+    const seiten = scans.reduce((a, d) => a + d.seiten, 0);
+    out(`  Korpus: ${scans.length} gescannte Dateien, ${seiten} Seiten, erzeugt in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+    pool = await startOcrPool({ redisUrl: w.redis.url, dataDir: w.cfg.dataDir, workers: 2, sealer: codecSealer(w.codec) });
+    engine = await starteEngine(w);
+    const scanTag = '2026-11-24';
+    t = Date.now();
+    const cpu0 = cpuSekunden();
+    const hashes = await starteDateien(w, scans, scanTag);
+    let letzte = 0;
+    const e2e = await warteAufEnde(w, hashes, scanTag, 6 * 3600_000, (n) => {
+      if (n - letzte >= Math.max(1, Math.floor(hashes.length / 10))) {
+        letzte = n;
+        out(`  … ${n}/${hashes.length} Dokumente fertig (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+      }
+    });
+    const e2eS = (Date.now() - t) / 1000;
+    const cpuE2e = cpuSekunden() - cpu0;
+    out(`  Ende-zu-Ende: ${e2eS.toFixed(1)} s für ${seiten} Seiten = ${(seiten / e2eS).toFixed(2)} Seiten/s; abgelegt ${e2e.abgelegt}, Prüfung ${e2e.pruefung}, Quarantäne ${e2e.quarantaene}, verloren ${e2e.lost}, doppelt ${e2e.duplicates}; CPU dieses Prozesses ${cpuE2e.toFixed(0)} s`);
+    await pool.close();
+    pool = undefined;
+    engine.worker.shutdown();
+    await engine.laeuft;
+    await engine.native.close();
+    engine = undefined;
+    await schliessePosteingangDienste();
+
+    // Pure OCR of the same pages, rendered as reading renders them, on the same 2 workers.
+    const bilder: Buffer[] = [];
+    for (const d of scans) for (const s of await rendereAlleSeiten(d.inhalt, 'application/pdf')) bilder.push(s.png);
+    const ocr = await createLokaleOcr({ workers: 2 });
+    t = Date.now();
+    let next = 0;
+    await Promise.all([0, 1].map(async () => {
+      while (next < bilder.length) await ocr.erkenne(bilder[next++]!, { region: 'ganz', rotation: 'auto' });
+    }));
+    const ocrS = (Date.now() - t) / 1000;
+    await ocr.close();
+    const ratio = e2eS / ocrS;
+    out(`  Reine OCR derselben ${bilder.length} Seiten (tesseract.js, 2 Worker): ${ocrS.toFixed(1)} s = ${(bilder.length / ocrS).toFixed(2)} Seiten/s`);
+    out(`  Verhältnis Ende-zu-Ende / reine OCR: ${ratio.toFixed(2)}`);
+
+    // Born-digital: no OCR; documents per second through the whole process.
+    const digital = await erzeugeDateien(w, { anzahl: dokumente, scan: false, seed: 70_000 });
+    engine = await starteEngine(w);
+    const digitalTag = '2026-11-23';
+    t = Date.now();
+    const dh = await starteDateien(w, digital, digitalTag);
+    const dz = await warteAufEnde(w, dh, digitalTag, 3600_000);
+    const digitalS = (Date.now() - t) / 1000;
+    out(`  Digital: ${dokumente} Briefe in ${digitalS.toFixed(1)} s = ${(dokumente / digitalS).toFixed(2)} Dokumente/s; abgelegt ${dz.abgelegt}, Prüfung ${dz.pruefung}, verloren ${dz.lost}, doppelt ${dz.duplicates}`);
+    out(`posteingang: pages=${seiten} e2e_ratio=${ratio.toFixed(2)} lost=${e2e.lost + dz.lost} duplicates=${e2e.duplicates + dz.duplicates} digital_docs_per_s=${(dokumente / digitalS).toFixed(2)}`);
+  } finally {
+    if (engine) {
+      engine.worker.shutdown();
+      await engine.laeuft.catch(() => undefined);
+      await engine.native.close().catch(() => undefined);
+    }
+    await pool?.close().catch(() => undefined);
+    await schliessePosteingangDienste();
+    await w.aufraeumen();
+  }
+}
+
