@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { schliessePosteingangDienste } from '../activities/posteingang';
 import { rendereAlleSeiten } from '../activities/erkennung/seiten';
 import { createLokaleOcr } from '../activities/erkennung/ocr';
@@ -88,6 +88,11 @@ export interface BenchWelt {
 }
 
 export async function starteWelt(name: string, haushalte: number): Promise<BenchWelt> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    /* installed */
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aktenlauf-bench-${name}-`));
   const runDir = path.join(dir, 'run');
   const logDir = path.join(dir, 'logs');

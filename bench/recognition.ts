@@ -49,6 +49,10 @@ interface Fall {
   ibanWahr?: string;
   ibanGueltig?: boolean;
   ibans: string[];
+  nameWahr: string;
+  nameGefunden?: string;
+  gebWahr?: string;
+  gebGefunden?: string;
 }
 
 function fall(k: Klassifikator, satz: Fall['satz'], brief: testdaten.Brief, text: string, eingangsdatum: string): Fall {
@@ -67,6 +71,10 @@ function fall(k: Klassifikator, satz: Fall['satz'], brief: testdaten.Brief, text
     ibanWahr: brief.wahrheit.iban,
     ibanGueltig: brief.wahrheit.ibanGueltig,
     ibans: e.merkmale.ibans,
+    nameWahr: brief.wahrheit.absender.nachname,
+    nameGefunden: e.merkmale.absender?.nachname,
+    gebWahr: brief.wahrheit.absender.geburtsdatum,
+    gebGefunden: e.merkmale.absender?.geburtsdatum,
   };
 }
 
@@ -207,7 +215,9 @@ export async function run(args: string[]): Promise<void> {
         `            Kundennummer Recall ${pct(kdMit.filter((f) => f.kdGefunden === f.kdWahr).length / Math.max(1, kdMit.length))} (${kdMit.length}), ` +
         `Precision ${pct(kdAus.filter((f) => f.kdGefunden === f.kdWahr).length / Math.max(1, kdAus.length))} (${kdAus.length}); ` +
         `IBAN gefunden ${pct(ibanGut.filter((f) => f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanGut.length))} (${ibanGut.length}), ` +
-        `falsche Prüfziffer abgewiesen ${pct(ibanFalle.filter((f) => !f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanFalle.length))} (${ibanFalle.length})\n`,
+        `falsche Prüfziffer abgewiesen ${pct(ibanFalle.filter((f) => !f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanFalle.length))} (${ibanFalle.length})\n` +
+        `            Absender: Nachname richtig ${pct(xs.filter((f) => f.nameGefunden === f.nameWahr).length / xs.length)}, falsch ${xs.filter((f) => f.nameGefunden && f.nameGefunden !== f.nameWahr).length}; ` +
+        `Geburtsdatum richtig ${pct(xs.filter((f) => f.gebWahr && f.gebGefunden === f.gebWahr).length / Math.max(1, xs.filter((f) => f.gebWahr).length))}, falsch ${xs.filter((f) => f.gebGefunden && f.gebGefunden !== f.gebWahr).length}\n`,
     );
   }
   const bgDigital = bgKennzahlen(digital);

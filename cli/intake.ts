@@ -154,7 +154,12 @@ export async function intakeBefehl(cfg: Config, argv: string[], o: IntakeCliOpti
     out(INTAKE_HILFE);
     return { code: values.help ? 0 : 2, ergebnisse: [] };
   }
-  const timeoutMs = Math.max(1, Number(values.timeout ?? 120)) * 1000;
+  const sekunden = Number(values.timeout ?? 120);
+  if (!Number.isFinite(sekunden) || sekunden <= 0) {
+    out(`--timeout erwartet eine Zahl von Sekunden größer 0, nicht „${values.timeout}“.\n\n${INTAKE_HILFE}`);
+    return { code: 2, ergebnisse: [] };
+  }
+  const timeoutMs = sekunden * 1000;
   const ordner = cfg.intake.scannerDir;
   const rejectDir = path.join(path.dirname(ordner), 'abgelehnt');
   await fs.mkdir(ordner, { recursive: true });

@@ -97,6 +97,7 @@ const MSG = {
 
 const ERFOLG: Record<string, string> = {
   entschieden: 'Die Entscheidung wurde übernommen; das Dokument wird abgelegt.',
+  weiter: 'Die Entscheidung zum vorigen Dokument wurde übernommen; es wird abgelegt. Hier folgt das nächste Dokument.',
   zerlegt: 'Die Trennung wurde übernommen; die Dokumente werden einzeln weiterverarbeitet.',
   freigeben: 'Die Datei wurde freigegeben; sie wird weiterverarbeitet und erscheint zur Prüfung im Postkorb.',
   verwerfen: 'Die Datei wurde verworfen; sie bleibt mit der Begründung gespeichert.',
@@ -522,7 +523,7 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     }
     const korrigiert = v.zustand.erkennung?.dokumentart !== entscheidung.dokumentart;
     await record({ actor: user.username, role: user.role, action, target: `${target} (${entscheidung.dokumentart}${korrigiert ? ', Art korrigiert' : ', Art bestätigt'})`, outcome: 'erfolg' });
-    const weiter = nachher && nachher !== workflowId ? `${PAGES.postkorb.path}/${encodeURIComponent(nachher)}?ok=entschieden` : `${PAGES.postkorb.path}?ok=entschieden`;
+    const weiter = nachher && nachher !== workflowId ? `${PAGES.postkorb.path}/${encodeURIComponent(nachher)}?ok=weiter` : `${PAGES.postkorb.path}?ok=entschieden`;
     return reply.redirect(weiter, 303);
   });
 

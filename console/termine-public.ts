@@ -170,7 +170,7 @@ export function registerTerminePublic(app: FastifyInstance, deps: TerminePublicD
       if (!tag.ok) return zeitFehler(reply, standort.id, String(b.tag ?? ''), SLOT_FEHLER_TEXT[tag.fehler]);
       const frei = await dienst.freieZeiten(standort.id, tag.tag);
       const slot = frei.ok ? frei.slots.find((s) => s.uhrzeit === b.uhrzeit) : undefined;
-      const kandidat = slot ?? (frei.ok ? undefined : undefined);
+      const kandidat = slot;
       const person = pruefePerson(werte);
       const formOk = formTokenOk(b.formular);
       if (!person.ok || !formOk) {

@@ -10,6 +10,7 @@
 import { DateTime } from 'luxon';
 import { ANNAHMESCHLUSS_SCHEDULE_ID, ANNAHMESCHLUSS_WORKFLOW, BESCHEIDE_SCHEDULE_ID, BESCHEIDE_WORKFLOW } from './briefdruck';
 import { KLASSIFIKATOR_TRAINING_SCHEDULE_ID, KLASSIFIKATOR_TRAINING_WORKFLOW } from './posteingang';
+import { TERMIN_SYNC_WORKFLOW } from './termine-vorgang';
 import { WEITERBEWILLIGUNG_SCHEDULE_ID, WEITERBEWILLIGUNG_SYNC_WORKFLOW, WEITERBEWILLIGUNG_SYNC_WORKFLOW_ID } from './weiterbewilligung';
 
 export const ZEITPLAN_ZEITZONE = 'Europe/Berlin';
@@ -17,6 +18,8 @@ export const AUFBEWAHRUNG_WORKFLOW = 'aufbewahrung';
 export const AUFBEWAHRUNG_SCHEDULE_ID = 'aufbewahrung-taeglich';
 export const BETRIEBSBERICHT_WORKFLOW = 'betriebsbericht';
 export const BETRIEBSBERICHT_SCHEDULE_ID = 'betriebsbericht-taeglich';
+/** Same id as activities/termine/schedule.ts (ensureTerminSyncSchedule). */
+export const TERMIN_SYNC_SCHEDULE_ID = 'termine-sync-taeglich';
 /** A backfill may cover at most this many days (a longer one would start a flood of runs). */
 export const MAX_NACHHOL_TAGE = 31;
 
@@ -69,6 +72,15 @@ export const ZEITPLAN_KATALOG: readonly ZeitplanKatalogEintrag[] = [
     titel: 'Klassifikator nachtrainieren',
     beschreibung: 'Trainiert die Dokumenterkennung mit den Korrekturen des Postkorbs nach.',
     nachholfenster: '1 day',
+  },
+  {
+    id: TERMIN_SYNC_SCHEDULE_ID,
+    workflowType: TERMIN_SYNC_WORKFLOW,
+    laufId: 'termine-sync',
+    standardTakt: 'täglich 06:15',
+    titel: 'Abgleich Terminsystem',
+    beschreibung: 'Übernimmt die Termine der nächsten drei Tage aus dem Terminsystem des Landratsamts (nur an Standorten mit diesem System; sonst pausiert).',
+    nachholfenster: '6 hours',
   },
   {
     id: AUFBEWAHRUNG_SCHEDULE_ID,

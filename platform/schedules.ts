@@ -15,7 +15,7 @@ import { WEITERBEWILLIGUNG_SCHEDULE_ID, pruefePolicy, type SyncInput } from '../
 import { ANNAHMESCHLUSS_SCHEDULE_ID } from '../domain/briefdruck';
 import { KLASSIFIKATOR_TRAINING_SCHEDULE_ID } from '../domain/posteingang';
 import {
-  MAX_NACHHOL_LAEUFE, WOCHENTAGE, ZEITPLAN_KATALOG, ZEITPLAN_ZEITZONE, TaktFehler, formatTakt, geschaetzteLaeufe, katalogEintrag, katalogNachWorkflow, parseTakt, pruefeNachholzeitraum,
+  MAX_NACHHOL_LAEUFE, TERMIN_SYNC_SCHEDULE_ID, WOCHENTAGE, ZEITPLAN_KATALOG, ZEITPLAN_ZEITZONE, TaktFehler, formatTakt, geschaetzteLaeufe, katalogEintrag, katalogNachWorkflow, parseTakt, pruefeNachholzeitraum,
   type Takt, type Wochentag, type ZeitplanKatalogEintrag,
 } from '../domain/zeitplaene';
 import type { Config } from './config';
@@ -132,6 +132,7 @@ function katalogArgs(e: ZeitplanKatalogEintrag): unknown[] {
   if (e.id === WEITERBEWILLIGUNG_SCHEDULE_ID) return [{ policy: pruefePolicy() } satisfies SyncInput];
   if (e.id === ANNAHMESCHLUSS_SCHEDULE_ID) return [{ land: loadDruckConfig().policy.land, batchPraefix: STANDARD_POLICY.batchPraefix }];
   if (e.id === KLASSIFIKATOR_TRAINING_SCHEDULE_ID) return [];
+  if (e.id === TERMIN_SYNC_SCHEDULE_ID) return [{ tage: 3 }];
   return [{}];
 }
 

@@ -47,6 +47,8 @@ export interface IntakeOptions {
   eingangsdatumQuelle?: 'mtime' | 'heute';
   /** Limits of citizen app messages. */
   grenzen?: Partial<NachrichtGrenzen>;
+  /** Largest file taken from a folder (bytes, default 50 MB; an app message: its own limit). Larger files are set aside unread. */
+  maxBytes?: number;
   /** For tests: the clock. */
   now?: () => number;
 }
@@ -156,6 +158,11 @@ export class IntakeWatcher {
 
   private async take(name: string, full: string, mtime: Date, nurXml: boolean): Promise<IntakeOutcome[]> {
     const mediaType = mediaTypeOf(name);
+    const grenze = mediaType === 'application/xml' ? (this.o.grenzen?.maxNachrichtBytes ?? STANDARD_GRENZEN.maxNachrichtBytes) : (this.o.maxBytes ?? 50 * 1024 * 1024);
+    const groesse = (await fs.stat(full)).size;
+    if (groesse > grenze) {
+      return [await this.reject(name, full, `Datei ist mit ${Math.round(groesse / 1024 / 1024)} MB zu groß (höchstens ${Math.round(grenze / 1024 / 1024)} MB)`)];
+    }
     const content = await fs.readFile(full);
     if (content.length === 0) return [await this.reject(name, full, 'Datei ist leer')];
     if (mediaType === 'application/xml') {

@@ -74,6 +74,8 @@ export interface TrainingsOptionen {
   /** YYYY-MM-DD of the version id; default today (UTC). */
   datum?: string;
   korrekturen?: number;
+  /** L2 regularisation strength. */
+  l2?: number;
   /** Noisy copies (simulated OCR) of each training example (default 2). */
   rauschKopien?: number;
 }
@@ -318,7 +320,7 @@ function* trainingsSchritte(beispiele: Beispiel[], opts: TrainingsOptionen): Gen
   const vb = new Float64Array(K);
   const gW = new Float64Array(V * K);
   const gb = new Float64Array(K);
-  const lambda = 1e-4;
+  const lambda = opts.l2 ?? 1e-4;
   const lr = 0.05;
   const epochen = opts.epochen ?? STANDARD_EPOCHEN;
   for (let ep = 1; ep <= epochen; ep++) {

@@ -47,7 +47,7 @@ export interface LeseOptionen {
   render?: RenderOptionen;
   /** Long side of stored page images in px (default 1700 ≈ 145 dpi for A4). */
   vorschauKante?: number;
-  /** Ink ratio (see `BildAnalyse.tinte`) below which a page may be blank (default 0.0005). */
+  /** Ink ratio (see `BildAnalyse.tinte`) below which a page may be blank (default 0.002 ≈ two lines of text). */
   leerTinte?: number;
 }
 
@@ -125,7 +125,7 @@ async function leseSeite(bild: SeitenBild, opts: LeseOptionen, konfig: Zerlegung
   }
   // Blank: (almost) no ink and no real words (< 3 words of ≥ 3 letters read with confidence). A few words OCR
   // found on such a page stay in `text`; splitting treats a blank separator with text as doubt.
-  const leerTinte = opts.leerTinte ?? 0.0005;
+  const leerTinte = opts.leerTinte ?? 0.002;
   const woerter = ocr ? sinnvolleWoerter(ocr.woerter) : 0;
   seite.leer = textlayer.trim().length === 0 && (!hatBild || (analyse.tinte < leerTinte && woerter < 3));
 

@@ -138,10 +138,10 @@ export function findeBescheidVom(text: string, bezugsjahr?: number): string | un
   return undefined;
 }
 
-const ORGANISATION = /\b(jobcenter|gmbh|ag|kg|e\.\s?v\.|bank|sparkasse|volksbank|familienkasse|agentur|rentenversicherung|landkreis|stadt|gemeinde|kreis|amt|behörde|kasse|krankenkasse|aok|praxis|dr\.|klinik|hausverwaltung|wohnungs|immobilien|verwaltung|genossenschaft|versicherung|gericht|schule|finanzamt|ihk|service|postfach|abteilung|team|bundesagentur|wohngeld|unterhalt|kindergeld|deutsche|postbank|commerzbank|ing|dkb|bürgergeld|antrag|bescheid|seite)\b/i;
+const ORGANISATION = /\b(jobcenter|gmbh|ag|kg|e\.\s?v\.|bank|sparkasse|volksbank|familienkasse|agentur|rentenversicherung|landkreis|stadt|gemeinde|kreis|amt|behörde|kasse|krankenkasse|aok|praxis|dr\.|klinik|hausverwaltung|wohnungs|immobilien|verwaltung|genossenschaft|versicherung|gericht|schule|finanzamt|ihk|service|postfach|abteilung|team|bundesagentur|wohngeld|unterhalt|kindergeld|deutsche|postbank|commerzbank|ing|dkb|bürgergeld|antrag|bescheid|seite|caritas|diakonie|diakonisches|beratung|beratungsstelle|pflegedienst|inkasso|creditreform|verein|zentrum|kanzlei|rechtsanwalt|rechtsanwälte|rechtsanwältin|energie|stadtwerke|personalservice|elterngeldstelle|standort|telefon|fax|e-mail|bäckerei|restaurant|gaststätte|café|hotel|friseur|logistik|spedition|reinigung|pizzeria|imbiss|apotheke)\b/i;
 const ANREDE = /^(herrn?|frau|familie|eheleute|an\s+(das|die|den))\s+/i;
 const NAME = /^([A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?)(?:\s+([A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?))?\s+((?:(?:von|van|de|zu|von der|van der)\s+)?[A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?)$/u;
-const STRASSE = /^([\p{L}][\p{L}ß .-]*?(?:straße|str\.|strasse|weg|platz|allee|gasse|ring|damm|ufer|steig|pfad|chaussee|markt|hof|berg|feld|garten|park|anger|[a-zäöüß]+)\s*\d+\s?[a-zA-Z]?(?:\s?[-/]\s?\d+[a-zA-Z]?)?)$/u;
+const STRASSE = /^([\p{L}][\p{L}ß .-]*?(?:straße|str\.|strasse|weg|platz|allee|gasse|ring|damm|ufer|steig|pfad|chaussee|markt|hof|berg|feld|garten|park|anger|[a-zäöüß]+)\s*\d+\s?[a-zA-Z]?(?:\s?[-/]\s?\d+[a-zA-Z]?)?)$/iu;
 const PLZ_ORT = /^(\d{5})\s+[A-ZÄÖÜ][\p{L} .\-()/]+$/u;
 
 type Absender = NonNullable<Merkmale['absender']>;
@@ -161,33 +161,88 @@ function feld(zeilen: string[], namen: RegExp): string | undefined {
  * "Geburtsdatum:"). Used only to propose a household; a person confirms.
  */
 export function findeAbsender(text: string, bezugsjahr?: number): Absender | undefined {
-  const zeilen = text.split(/\r?\n/).map((z) => z.trim());
+  const zeilen = text.split(/\r?\n/).map((z) => z.replace(/\t/g, '  ').trim());
   const a: Absender = {};
-  for (let i = 0; i < Math.min(zeilen.length, 40); i++) {
+  let nameZeile = -1;
+  const setzeName = (roh: string, nr: number): boolean => {
+    const name = roh.replace(ANREDE, '').trim();
+    if (ORGANISATION.test(name)) return false;
+    const komma = name.match(/^([\p{L}' -]+),\s*([\p{L}' -]+)$/u); // "Nachname, Vorname"
+    const n = komma ? null : name.match(NAME);
+    if (komma) {
+      a.nachname = komma[1]!.trim();
+      a.vorname = komma[2]!.trim();
+    } else if (n) {
+      a.vorname = n[2] ? `${n[1]} ${n[2]}` : n[1];
+      a.nachname = n[3];
+    } else return false;
+    nameZeile = nr;
+    return true;
+  };
+  // 1. An address block: name / street / PLZ Ort (the first that is a person's).
+  for (let i = 2; i < Math.min(zeilen.length, 40); i++) {
     const plz = zeilen[i]!.match(PLZ_ORT);
-    if (!plz || i < 2) continue;
+    if (!plz) continue;
     const strasse = zeilen[i - 1]!;
-    const name = zeilen[i - 2]!.replace(ANREDE, '').trim();
-    if (!STRASSE.test(strasse) || ORGANISATION.test(name) || ORGANISATION.test(strasse)) continue;
-    const n = name.match(NAME);
-    if (!n) continue;
-    a.vorname = n[2] ? `${n[1]} ${n[2]}` : n[1];
-    a.nachname = n[3];
+    if (!STRASSE.test(strasse) || ORGANISATION.test(strasse)) continue;
+    if (!setzeName(zeilen[i - 2]!, i - 2)) continue;
     a.strasse = strasse;
     a.plz = plz[1];
     break;
   }
+  // 2. Form fields: "Name, Vorname: Muster, Max", "Name: Max Muster", "Kontoinhaber: Max Muster, Weg 1, 12345 Ort", …
   if (!a.nachname) {
-    const nachname = feld(zeilen, /name|familienname|nachname/);
+    for (const [nr, z] of zeilen.entries()) {
+      const m = z.match(/^(?:name,\s*vorname(?:\s+de[rs]\s+[\p{L} ]+?)?|name|familienname|nachname|kontoinhaber(?:\/in|in)?|mieter(?:\/in|in)?|betreute person|versicherte[rn]?|patient(?:in)?|mandant(?:in)?|antragstell(?:er|erin|ende person))\s*:\s*(.+?)(?:\s{2,}.*)?$/iu);
+      if (!m) continue;
+      const [wer, ...rest] = m[1]!.split(/,\s*(?=[\p{L}.\- ]+\d|\d{5})/u);
+      if (/^name,\s*vorname/i.test(z) || /^[\p{L}' -]+$/u.test(wer!)) {
+        if (!setzeName(wer!.trim(), nr) && /^(name|familienname|nachname)\s*:/i.test(z) && /^[\p{L}' -]{2,40}$/u.test(wer!)) {
+          a.nachname = wer!.trim();
+          nameZeile = nr;
+        }
+      }
+      if (a.nachname) {
+        const adresse = rest.join(', ').match(/^(.*?\d+\s?[a-zA-Z]?)\s*,\s*(\d{5})\s/);
+        if (adresse) {
+          a.strasse = adresse[1];
+          a.plz = adresse[2];
+        }
+        break;
+      }
+    }
     const vorname = feld(zeilen, /vorname/);
-    if (nachname && /^[\p{L}][\p{L} \-']{1,40}$/u.test(nachname)) a.nachname = nachname;
-    if (vorname && /^[\p{L}][\p{L} \-']{1,40}$/u.test(vorname)) a.vorname = vorname;
+    if (vorname && !a.vorname && /^[\p{L}][\p{L} \-']{1,40}$/u.test(vorname)) a.vorname = vorname;
   }
-  const gebZeile = zeilen.find((z) => /geb(\.|oren|urtsdatum)/i.test(z));
-  if (gebZeile) {
-    const teil = gebZeile.slice(gebZeile.search(/geb(\.|oren|urtsdatum)/i));
-    const d = findeDaten(teil, bezugsjahr)[0];
-    if (d) a.geburtsdatum = d.iso;
+  // 2b. "Frau Anna Wolf, geb. 25.07.1968", "von Ryan Salow (geb. 25.08.1966)": a name with its date of birth.
+  if (!a.nachname) {
+    for (const [nr, z] of zeilen.entries()) {
+      const m = z.match(/([A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?)\s+([A-ZÄÖÜ][\p{Ll}ß]+(?:-[A-ZÄÖÜ][\p{Ll}ß]+)?),?\s*\(?geb(?:\.|oren am)\s*\d/u);
+      if (m && !ORGANISATION.test(m[0]) && !/^(Frau|Herrn?|Familie)$/.test(m[1]!)) {
+        a.vorname = m[1];
+        a.nachname = m[2];
+        nameZeile = nr;
+        break;
+      }
+    }
+  }
+  // 3. Date of birth: on the name's line or just below it, or a "Geburtsdatum:" field; not someone else's (a child's).
+  const gebIn = (z: string) => {
+    const i = z.search(/geb(\.|oren|urtsdatum|\.-datum)/i);
+    return i < 0 ? undefined : findeDaten(z.slice(i), bezugsjahr)[0]?.iso;
+  };
+  const kandidaten = nameZeile >= 0 ? [nameZeile, nameZeile + 1, nameZeile + 2, nameZeile + 3] : [];
+  for (const nr of kandidaten) {
+    const d = zeilen[nr] !== undefined ? gebIn(zeilen[nr]!) : undefined;
+    if (d) {
+      a.geburtsdatum = d;
+      break;
+    }
+  }
+  if (!a.geburtsdatum) {
+    const feldZeile = zeilen.find((z) => /^(geburtsdatum|geb\.-datum|geb\.|geboren am)\s*:?\s*\d/i.test(z) || (a.nachname !== undefined && z.includes(a.nachname) && /geb(\.|oren)/i.test(z)));
+    const d = feldZeile ? gebIn(feldZeile) : undefined;
+    if (d) a.geburtsdatum = d;
   }
   if (!a.plz) {
     const anschrift = feld(zeilen, /anschrift|adresse|wohnanschrift/);

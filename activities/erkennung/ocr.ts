@@ -135,7 +135,13 @@ function verschiebe(g: Gelesen, dx: number, dy: number): Gelesen {
 
 /** Strength of horizontal text lines vs vertical ones from projection profiles (>1: horizontal). */
 export async function linienRichtung(png: Buffer): Promise<number> {
+  // The middle of the page only: photographed letters have dark table or floor around them.
+  const meta = await sharp(png, { limitInputPixels: MAX_PIXEL }).metadata();
+  const w0 = meta.width ?? 1;
+  const h0 = meta.height ?? 1;
+  const rand = { left: Math.floor(w0 * 0.12), top: Math.floor(h0 * 0.12), width: Math.max(1, Math.floor(w0 * 0.76)), height: Math.max(1, Math.floor(h0 * 0.76)) };
   const { data, info } = await sharp(png, { limitInputPixels: MAX_PIXEL })
+    .extract(rand)
     .greyscale()
     .resize(700, 700, { fit: 'inside' })
     .raw()
@@ -165,8 +171,9 @@ export async function linienRichtung(png: Buffer): Promise<number> {
   return (quer + 1e-9) / (laengs + 1e-9);
 }
 
+/** Real words read along the line: tall boxes of longer words mean text read sideways. */
 function guteWoerter(g: Gelesen): Wort[] {
-  return g.woerter.filter((w) => /[\p{L}\d]{2,}/u.test(w.text));
+  return g.woerter.filter((w) => /[\p{L}\d]{2,}/u.test(w.text) && (w.text.length < 3 || w.bbox.x1 - w.bbox.x0 >= w.bbox.y1 - w.bbox.y0));
 }
 
 function wertung(g: Gelesen): number {
@@ -183,7 +190,11 @@ function klar(g: Gelesen): boolean {
 /** Orientations to try, most likely first, from the direction of the text lines. */
 export async function rotationsKandidaten(png: Buffer): Promise<number[]> {
   const richtung = await linienRichtung(png);
-  return richtung >= 1.6 ? [0, 180, 90, 270] : richtung <= 1 / 1.6 ? [90, 270, 0, 180] : [0, 180, 90, 270];
+  if (richtung >= 1.6) return [0, 180, 90, 270];
+  if (richtung <= 1 / 1.6) return [90, 270, 0, 180];
+  // Unsure (faxes, photos): letters are portrait, so a landscape image is likelier turned.
+  const meta = await sharp(png).metadata();
+  return (meta.width ?? 0) > (meta.height ?? 0) * 1.1 ? [90, 270, 0, 180] : [0, 180, 90, 270];
 }
 
 /**
@@ -303,7 +314,7 @@ export async function createLokaleOcr(opts: LokaleOcrOptionen = {}): Promise<Ocr
           cacheMethod: 'none',
           errorHandler: () => undefined,
         });
-        await w.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '1', debug_file: '/dev/null' });
+        await w.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '1', debug_file: '/dev/null', textord_tabfind_vertical_text: '0' });
         return w;
       }),
     );

@@ -154,6 +154,27 @@ export function istAntragsart(a: string): a is Antragsart {
   return (ANTRAGSARTEN as readonly string[]).includes(a);
 }
 
+/**
+ * Reading renders pages on the worker's main thread (pdf.js): long synchronous stretches that
+ * delay workflow tasks of the same process. At most this many files are read at once per process
+ * (POSTEINGANG_LESEN_PARALLEL, default 2); OCR itself runs in the pool, not here.
+ */
+function leseSemaphore(max: number) {
+  let frei = max;
+  const warten: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (frei > 0) frei--;
+    else await new Promise<void>((r) => warten.push(r));
+    try {
+      return await fn();
+    } finally {
+      const naechster = warten.shift();
+      if (naechster) naechster();
+      else frei++;
+    }
+  };
+}
+
 export interface PosteingangActivityDeps extends ActivityDeps {
   redisUrl?: string;
   posteingang?: PosteingangDienste;
@@ -177,6 +198,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
     }
     return pseudonymizer;
   };
+  const lesenBegrenzt = leseSemaphore(Math.max(1, Math.round(positiveZahl(process.env.POSTEINGANG_LESEN_PARALLEL, 2))));
   const feiertageCache = new Map<string, Feiertage>();
   const feiertage = (land: string): Feiertage => {
     const l = landAus(land);
@@ -223,7 +245,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
       let stand = { fertig: 0, gesamt: 0 };
       const puls = setInterval(() => ctx.heartbeat(stand), 5000);
       try {
-        const ergebnis = await leseDatei(inhalt, a.mediaType, {
+        const ergebnis = await lesenBegrenzt(() => leseDatei(inhalt, a.mediaType, {
           ocr: dienste.ocr(),
           dataDir: deps.dataDir,
           contentHash: a.contentHash,
@@ -231,7 +253,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
             stand = { fertig, gesamt };
             ctx.heartbeat(stand);
           },
-        });
+        }));
         const lesung: Lesung = { contentHash: a.contentHash, seiten: ergebnis.seiten, teile: ergebnis.teile };
         // leseDatei stores it when given dataDir + contentHash; make sure it is there (atomic).
         if (!(await ladeLesung(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));

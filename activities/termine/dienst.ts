@@ -158,8 +158,8 @@ export class TerminDienst {
   /** The appointments of one location and day (Empfang), from visibility + one query each. */
   async tagesliste(standortId: string, tag: string): Promise<Array<{ terminId: string; zustand: TerminZustand }>> {
     if (!/^[a-z0-9-]{1,40}$/.test(standortId) || !/^\d{4}-\d{2}-\d{2}$/.test(tag)) return [];
-    const von = `${tag}T00:00:00Z`;
-    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufArt = '${standortId}' AND AktenlaufStichtag = '${von}'`;
+    const naechster = new Date(Date.parse(`${tag}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufArt = '${standortId}' AND AktenlaufStichtag >= '${tag}T00:00:00Z' AND AktenlaufStichtag < '${naechster}T00:00:00Z'`;
     const ids: string[] = [];
     for await (const wf of this.o.temporal.workflow.list({ query, pageSize: 500 })) {
       if (ids.length >= 500) break;

@@ -307,11 +307,14 @@ describe('Zeitpläne', () => {
     await ensureBescheidSchedule(client, cfg, { scheduleId: sid('zentraldruck-bescheide') });
     await ensureWeiterbewilligungSchedule(client, cfg, { scheduleId: sid('weiterbewilligung-sync-taeglich') });
     await ensureKlassifikatorTrainingSchedule(client, cfg, sid('klassifikator-training-woechentlich'));
+    // The Terminsystem sync has a fixed id: created for this test under the prefix by hand.
+    const termin = katalogOptionen(katalogEintrag('termine-sync-taeglich')!, cfg, parseTakt('täglich 06:15'), praefix);
+    await upsertSchedule(client, termin);
     const dienst = new ZeitplanDienst(client, cfg, { praefix });
     const takte = Object.fromEntries((await dienst.liste()).map((z) => [z.id, z.takt]));
     expect(takte).toMatchObject({
       'zentraldruck-annahmeschluss': 'Mo-Fr 14:00', 'zentraldruck-bescheide': 'alle 5 Minuten',
-      'weiterbewilligung-sync-taeglich': 'täglich 05:30', 'klassifikator-training-woechentlich': 'So 04:00',
+      'weiterbewilligung-sync-taeglich': 'täglich 05:30', 'klassifikator-training-woechentlich': 'So 04:00', 'termine-sync-taeglich': 'täglich 06:15',
     });
     await dienst.taktAendern('zentraldruck-annahmeschluss', 'Mo-Fr 13:30');
     await ensureZentraldruckSchedule(client, cfg, { scheduleId: sid('zentraldruck-annahmeschluss') });

@@ -189,7 +189,7 @@ test('decision: CSRF refused; bad format and the workflow\'s refusal shown at th
   // Written with spaces, as people type it: normalised before it goes to the workflow.
   const ok = await agent.request(`/postkorb/${h.workflowId}/entscheiden`, { form: { _csrf: csrf, dokumentart: 'MIETVERTRAG', bgNummer: '96201 BG 0067890', kommentar: 'Mietvertrag, kein Kontoauszug' } });
   expect(ok.res.status).toBe(303);
-  expect(ok.res.headers.get('location')).toMatch(/^\/postkorb(\/dok-[0-9a-f]{40}-0)?\?ok=entschieden$/);
+  expect(ok.res.headers.get('location')).toMatch(/^\/postkorb(\?ok=entschieden|\/dok-[0-9a-f]{40}-0\?ok=weiter)$/);
   const ergebnis: DokumentZustand = await h.result();
   expect(ergebnis.status).toBe('abgelegt');
   expect(ergebnis.ablage).toMatchObject({ bgNummer: BG_ZWEITE, dokumentart: 'MIETVERTRAG' });
@@ -277,4 +277,20 @@ test('Posteingang overview: German statuses with counts; a document in review li
   expect(text).toMatch(new RegExp(`<td><code>${h.workflowId}</code></td>\\s*<td>Wartet auf Prüfung</td>\\s*<td>läuft</td>\\s*<td>Scanner</td>\\s*<td>20\\.11\\.2026</td>`));
   expect(text).toContain(`<a href="/postkorb/${h.workflowId}">im Postkorb prüfen</a>`);
   expect(text).toContain('Dokument: Kontoauszug');
+});
+
+test('previous/next follow the queue order; after a decision the next document opens', async () => {
+  const erstes = await welt.dokument({ eingangsdatum: '2019-01-01' });
+  const zweites = await welt.dokument({ eingangsdatum: '2019-01-02' });
+  const agent = await welt.loggedIn('postkorb');
+  await seiteBis(agent, '/postkorb', (t) => t.includes(erstes.workflowId) && t.includes(zweites.workflowId));
+  const eins = await agent.request(`/postkorb/${erstes.workflowId}`);
+  expect(eins.text).toContain(`<a id="naechstes" rel="next" href="/postkorb/${zweites.workflowId}">`);
+  expect(eins.text).not.toContain('id="vorheriges"');
+  const zwei = await agent.request(`/postkorb/${zweites.workflowId}`);
+  expect(zwei.text).toContain(`<a id="vorheriges" rel="prev" href="/postkorb/${erstes.workflowId}">`);
+  const ok = await agent.request(`/postkorb/${erstes.workflowId}/entscheiden`, { form: { _csrf: csrfOf(eins.text), dokumentart: 'KONTOAUSZUG', bgNummer: BG_BEKANNT } });
+  expect(ok.res.headers.get('location')).toBe(`/postkorb/${zweites.workflowId}?ok=weiter`);
+  const weiter = await agent.request(ok.res.headers.get('location')!);
+  expect(weiter.text).toContain('Die Entscheidung zum vorigen Dokument wurde übernommen');
 });

@@ -101,7 +101,6 @@ test('Tagesansicht am Empfang: einchecken (Angaben geprüft) → Neuantrag; nich
   const liste = await eventually(async () => {
     const { res, text } = await empfang.request(`/termine?standort=jc-empfang&tag=${a.tag}`);
     expect(res.status).toBe(200);
-    if (process.env.DEBUG_T) console.log(text.slice(text.indexOf('<main'), text.indexOf('<main') + 1500));
     return text.includes('Jonas Fehlt') && text.includes('Erika Mustermann') ? text : undefined;
   }, 'day view with both appointments');
   expect(liste).toContain(`${a.uhrzeit}`);

@@ -8,7 +8,10 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../platform/logger';
 import { startTestEngine, eventually, type TestEngine } from '../helpers/engine';
@@ -89,6 +92,16 @@ function teile(roh: string): Array<{ typ: string; inhalt: string }> {
     else if (/Content-Transfer-Encoding:\s*quoted-printable/i.test(kopf)) inhalt = Buffer.from(inhalt.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
     return { typ: /Content-Type:\s*([^;\r\n]+)/i.exec(kopf)?.[1]?.toLowerCase() ?? '', inhalt };
   });
+}
+
+/** With TERMIN_HISTORIEN=schreiben: saves the real history for replay.test.ts (after the workflow closed). */
+async function speichereHistorie(id: string, name: string): Promise<void> {
+  if (process.env.TERMIN_HISTORIEN !== 'schreiben') return;
+  const h = engine.client.workflow.getHandle(id);
+  await h.result().catch(() => undefined);
+  const History = temporal.api.history.v1.History;
+  const obj = { workflowId: id, ...History.toObject(History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String }) };
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), JSON.stringify(obj, null, 1));
 }
 
 async function zustand(id: string): Promise<TerminZustand> {
@@ -191,6 +204,7 @@ test('Absage über den Link gibt den Platz sofort frei; Absage-E-Mail; falscher 
   const frei = await dienst.freieZeiten(s.id, b.slot.tag);
   expect(frei.ok && frei.slots.map((x) => x.uhrzeit)).toContain(b.slot.uhrzeit);
   await eventually(async () => mailsAn(p.email!).some((m) => /abgesagt/.test(teile(m.roh).map((t) => t.inhalt).join('\n'))), 'cancellation mail');
+  await speichereHistorie(b.terminId, 'terminvergabe-abgesagt');
 });
 
 test('Reservierung läuft ab: Platz wieder frei, spätere Bestätigung wird abgelehnt, nichts gebucht', async () => {
@@ -209,6 +223,7 @@ test('Reservierung läuft ab: Platz wieder frei, spätere Bestätigung wird abge
   expect(frei.ok && frei.slots.map((x) => x.uhrzeit)).toContain(slot.uhrzeit);
   const a = await dienst.bestaetige(r.terminId);
   expect(a.ok).toBe(false);
+  await speichereHistorie(r.terminId, 'terminvergabe-abgelaufen');
 });
 
 test('Umbuchen über den Link: neuer Platz belegt, alter frei, neue Bestätigung', async () => {
@@ -269,6 +284,7 @@ test('Nicht erschienen: Platz frei, freundliche Einladung zur neuen Buchung', as
   const frei = await dienst.freieZeiten(s.id, b.slot.tag);
   expect(frei.ok && frei.slots.map((x) => x.uhrzeit)).toContain(b.slot.uhrzeit);
   await eventually(async () => mailsAn(p.email!).some((m) => teile(m.roh).some((t) => t.inhalt.includes('buchen Sie bitte einen neuen Termin'))), 'invitation mail');
+  await speichereHistorie(b.terminId, 'terminvergabe-nicht-erschienen');
 });
 
 test('Einchecken am Empfang → Neuantrag im Fachverfahren-Simulator und erstes Dokument der E-Akte', async () => {
@@ -287,6 +303,7 @@ test('Einchecken am Empfang → Neuantrag im Fachverfahren-Simulator und erstes 
     return d.length ? d : undefined;
   }, 'E-Akte document', 30000);
   expect(dokumente[0]!.metadaten.betreff).toBe('Vorsprache zur Antragstellung');
+  await speichereHistorie(b.terminId, 'terminvergabe-erledigt');
 }, 90_000);
 
 test('Zwei (und zehn) gleichzeitige Anfragen auf den letzten Platz: genau eine gewinnt', async () => {

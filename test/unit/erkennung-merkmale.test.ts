@@ -97,3 +97,18 @@ describe('Briefdatum: fremde Datumswörter', () => {
     expect(findeBriefdatum('Meldebescheinigung\nEinzugsdatum:  11.09.2026', '2026-11-02')).toBeUndefined();
   });
 });
+
+describe('Absender in Formularen und Fließtext', () => {
+  it('reads "Name, Vorname:", "Kontoinhaber:" with address, and "Name, geb. …" in running text', () => {
+    expect(findeAbsender('Anlage EKS\nName, Vorname:  Herberger, Leo\nGeburtsdatum:  01.02.1990')).toEqual({ nachname: 'Herberger', vorname: 'Leo', geburtsdatum: '1990-02-01' });
+    expect(findeAbsender('Kontoauszug 9/2026\nKontoinhaber: Konrad Ritz, Straßburger Str. 2, 37133 Friedland')).toEqual({ vorname: 'Konrad', nachname: 'Ritz', strasse: 'Straßburger Str. 2', plz: '37133' });
+    expect(findeAbsender('Mietvertrag\nzwischen der Wohnbau GmbH und\nFrau Anna Wolf, geb. 25.07.1968')).toEqual({ vorname: 'Anna', nachname: 'Wolf', geburtsdatum: '1968-07-25' });
+  });
+  it('takes the birth date of the person, not of a child named further down', () => {
+    const text = 'Elterngeldstelle\nReinhäuser Landstraße 4\n37083 Göttingen\n\nFrau\nZara Bolm\nPeter-Grieß-Str. 48b\n37520 Osterode am Harz\n\nfür Ihr Kind Mia, geboren am 12.07.2026, erhalten Sie Elterngeld.';
+    expect(findeAbsender(text)).toEqual({ vorname: 'Zara', nachname: 'Bolm', strasse: 'Peter-Grieß-Str. 48b', plz: '37520' });
+  });
+  it('an employer or shop is not a person', () => {
+    expect(findeAbsender('Bäckerei Stauss\nHauptstraße 3\n37073 Göttingen\n\nAbsage')).toBeUndefined();
+  });
+});

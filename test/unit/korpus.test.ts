@@ -152,7 +152,7 @@ describe('korpus: renderings', () => {
     const rng = mulberry32(33);
     const briefe = [erzeugeBrief(rng, 'VAEM'), briefMitMehrerenSeiten(), erzeugeBrief(rng, 'AU_BESCHEINIGUNG')];
     for (const trenner of ['patch-t', 'keiner'] as const) {
-      const s = await alsStapel(briefe, { trenner, format: 'pdf', dpi: 200, kopfueber: trenner === 'patch-t' ? 0.5 : 0 });
+      const s = await alsStapel(briefe, { trenner, format: 'pdf', dpi: 200, kopfueber: trenner === 'patch-t' ? 0.5 : 0, eingangsstempel: trenner === 'keiner' ? 1 : 0 });
       const n = (await PDFDocument.load(s.inhalt)).getPageCount();
       const alle = [...s.wahrheit.dokumente.flatMap((d) => d.seiten), ...s.wahrheit.trennseiten].sort((a, b) => a - b);
       expect(alle).toEqual(Array.from({ length: n }, (_, i) => i + 1));
@@ -160,6 +160,10 @@ describe('korpus: renderings', () => {
       expect(s.wahrheit.dokumente[1]!.seiten.length).toBeGreaterThan(1);
       expect(s.wahrheit.trennseiten).toHaveLength(trenner === 'keiner' ? 0 : 2);
       expect(s.wahrheit.rotationen).toHaveLength(n);
+      for (const d of s.wahrheit.dokumente) {
+        if (trenner === 'keiner') expect(d.eingangsstempel! >= d.brief.briefdatum!).toBe(true);
+        else expect(d.eingangsstempel).toBeUndefined();
+      }
     }
   });
 

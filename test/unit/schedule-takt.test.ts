@@ -2,6 +2,7 @@
 import {
   MAX_NACHHOL_LAEUFE, ZEITPLAN_KATALOG, formatTakt, geschaetzteLaeufe, katalogEintrag, katalogNachWorkflow, parseBerlinZeit, parseTakt, pruefeNachholzeitraum,
 } from '../../domain/zeitplaene';
+import type { CalendarSpecDescription } from '@temporalio/client';
 import { taktAusSpec, taktZuSpec } from '../../platform/schedules';
 
 test('valid Takte parse to calendars or intervals and format back canonically', () => {
@@ -40,7 +41,7 @@ test('Takt → Temporal spec in Europe/Berlin, and back from a described spec', 
   expect(taktZuSpec(parseTakt('Mo-Fr 14:00'))).toEqual({ calendars: [{ hour: 14, minute: 0, dayOfWeek: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] }], timezone: 'Europe/Berlin' });
   expect(taktZuSpec(parseTakt('alle 5 Minuten'))).toEqual({ intervals: [{ every: '5 minutes' }] });
   const r = (n: number) => [{ start: n, end: n, step: 1 }];
-  const cal = (hour: number, minute: number, dayOfWeek: { start: string; end: string; step: number }[]) => ({ second: r(0), minute: r(minute), hour: r(hour), dayOfMonth: [], month: [], year: [], dayOfWeek }) as never;
+  const cal = (hour: number, minute: number, dayOfWeek: { start: string; end: string; step: number }[]) => ({ second: r(0), minute: r(minute), hour: r(hour), dayOfMonth: [], month: [], year: [], dayOfWeek }) as unknown as CalendarSpecDescription;
   expect(taktAusSpec({ calendars: [cal(14, 0, [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }])] })).toBe('Mo-Fr 14:00');
   expect(taktAusSpec({ calendars: [cal(5, 30, [])] })).toBe('täglich 05:30');
   expect(taktAusSpec({ intervals: [{ every: 300_000, offset: 0 }] })).toBe('alle 5 Minuten');

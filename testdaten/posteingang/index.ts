@@ -6,7 +6,7 @@
 export * from './texte';
 export { ibanGueltig, deutscheIban } from './werkzeug';
 export { alsPdf, alsScan, planAlsScan, planAlsPdf, type ScanOptionen, type ScanErgebnis, type ScanStil, type ScanFormat } from './render';
-export { patchT, barcodeTrennblatt, leerseite, ersteSeiteMitBarcode, PATCH_T, type BarcodeArt } from './trenner';
+export { patchT, barcodeTrennblatt, leerseite, ersteSeiteMitBarcode, mitEingangsstempel, PATCH_T, type BarcodeArt } from './trenner';
 export { setze, type SeitenPlan } from './satz';
 export {
   alsStapel, erzeugeKorpus, korpusDateien, STANDARD_MIX,

@@ -10,8 +10,8 @@ import { mulberry32 } from '../../domain/zufall';
 import { alsPdf, kodiereSeiten, planAlsSeitenbilder, type ScanFormat, type ScanStil } from './render';
 import { briefHash, setze, type SeitenPlan } from './satz';
 import { erzeugeBrief, type Brief, type BriefOptionen, type BriefWahrheit, type HaushaltVorgabe } from './texte';
-import { barcodeTrennblatt, ersteSeiteMitBarcode, leerseite, patchT, type BarcodeArt } from './trenner';
-import { Wuerfel } from './werkzeug';
+import { barcodeTrennblatt, ersteSeiteMitBarcode, leerseite, mitEingangsstempel, patchT, type BarcodeArt } from './trenner';
+import { Wuerfel, plusTage, werktag } from './werkzeug';
 
 export type Trenner = 'patch-t' | 'barcode' | 'leer' | 'keiner' | 'barcode-erste-seite';
 
@@ -24,6 +24,8 @@ export interface DokumentWahrheit {
   barcode?: string;
   /** The letter's full truth (identifiers, dates, sender, template). */
   brief: BriefWahrheit;
+  /** Date of the received stamp on its first page (YYYY-MM-DD), if stamped. */
+  eingangsstempel?: string;
 }
 
 export interface DateiWahrheit {
@@ -56,6 +58,8 @@ export interface StapelOptionen {
   trennText?: string;
   /** Chance that a page lies upside down (180°) in the batch. Default 0. */
   kopfueber?: number;
+  /** Chance that a document's first page carries the mail room's received stamp (a few days after its date). Default 0. */
+  eingangsstempel?: number;
   seed?: number;
 }
 
@@ -63,6 +67,11 @@ export interface StapelErgebnis {
   inhalt: Buffer;
   mediaType: string;
   wahrheit: DateiWahrheit;
+}
+
+/** The day a letter reached the Jobcenter: 1–6 days after its date (a working day). */
+function eingangNach(w: Wuerfel, b: Brief): string {
+  return werktag(plusTage(b.wahrheit.briefdatum ?? '2026-10-15', w.zahl(1, 6)));
 }
 
 function barcodeInhalt(b: Brief, modus: 'bg' | 'dok'): string {
@@ -87,6 +96,11 @@ export async function alsStapel(briefe: Brief[], opts: StapelOptionen): Promise<
       trennseiten.push(plaene.length);
     }
     const seiten = setze(b, opts.seed ?? 0);
+    let stempel: string | undefined;
+    if (w.ja(opts.eingangsstempel ?? 0)) {
+      stempel = eingangNach(w, b);
+      seiten[0] = mitEingangsstempel(seiten[0]!, stempel);
+    }
     let barcode: string | undefined;
     if (barcodeModus) {
       barcode = barcodeInhalt(b, barcodeModus);
@@ -99,6 +113,7 @@ export async function alsStapel(briefe: Brief[], opts: StapelOptionen): Promise<
       seiten: seiten.map((_, k) => erste + k),
       ...(b.wahrheit.bgNummer ? { bgNummer: b.wahrheit.bgNummer } : {}),
       ...(barcode ? { barcode } : {}),
+      ...(stempel ? { eingangsstempel: stempel } : {}),
       brief: b.wahrheit,
     });
   }
@@ -168,6 +183,7 @@ export async function* korpusDateien(opts: KorpusOptionen): AsyncGenerator<Korpu
         dpi: w.ja(0.6) ? 300 : 200,
         ...(trenner === 'barcode-erste-seite' ? { ersteSeiteBarcode: w.ja(0.7) ? 'bg' : 'dok', barcodeArt: w.ja(0.7) ? 'Code128' : 'QRCode' } : {}),
         kopfueber: w.ja(0.2) ? 0.1 : 0,
+        eingangsstempel: w.ja(0.5) ? 0.8 : 0,
         seed: variante,
       });
       yield { name: `stapel-${nr(i)}.${s.mediaType === 'application/pdf' ? 'pdf' : 'tif'}`, inhalt: s.inhalt, mediaType: s.mediaType, wahrheit: s.wahrheit };
@@ -183,6 +199,8 @@ export async function* korpusDateien(opts: KorpusOptionen): AsyncGenerator<Korpu
     }
     const stil: ScanStil = art;
     const plan = setze(b, variante);
+    const stempel = stil !== 'foto' && w.ja(0.4) ? eingangNach(w, b) : undefined;
+    if (stempel) plan[0] = mitEingangsstempel(plan[0]!, stempel);
     const mehrseitig = plan.length > 1;
     let format: ScanFormat;
     if (stil === 'foto') format = mehrseitig ? 'pdf' : 'jpeg';
@@ -199,7 +217,13 @@ export async function* korpusDateien(opts: KorpusOptionen): AsyncGenerator<Korpu
       name: `eingang-${nr(i)}.${endung}`,
       inhalt: k.datei ?? k.seiten[0]!,
       mediaType: k.mediaType,
-      wahrheit: { quelle: stil, dokumente: dok(range(plan.length)), trennseiten: [], rotationen: bilder.map(() => rotation), dpi: k.dpi },
+      wahrheit: {
+        quelle: stil,
+        dokumente: dok(range(plan.length)).map((d) => (stempel ? { ...d, eingangsstempel: stempel } : d)),
+        trennseiten: [],
+        rotationen: bilder.map(() => rotation),
+        dpi: k.dpi,
+      },
     };
   }
 }

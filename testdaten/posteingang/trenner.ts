@@ -121,3 +121,31 @@ export async function ersteSeiteMitBarcode(plan: SeitenPlan, inhalt: string, art
   const beschriftung = art === 'QRCode' ? text(code.x - 2 - inhalt.length * 1.3, 3 + hoehe / 2 + 1, inhalt, 6) : text(code.x, 13.2, inhalt, 5.5);
   return { elemente: [...plan.elemente, weiss, code, beschriftung] };
 }
+
+const MONATE_KURZ = ['Jan.', 'Feb.', 'März', 'Apr.', 'Mai', 'Juni', 'Juli', 'Aug.', 'Sep.', 'Okt.', 'Nov.', 'Dez.'];
+
+/**
+ * The mail room's received stamp ("Eingegangen 14. Okt. 2026 – Jobcenter Landkreis Göttingen"),
+ * red, in the bottom margin (below any letter text, so it never hides words).
+ */
+export function mitEingangsstempel(plan: SeitenPlan, iso: string): SeitenPlan {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const rot = [0.78, 0.12, 0.12] as const;
+  const x = 128;
+  const oben = 273;
+  const rahmen: Element[] = [
+    { typ: 'linie', x1: x, y1: oben, x2: x + 62, y2: oben, dicke: 0.5, grau: 0.45 },
+    { typ: 'linie', x1: x, y1: oben + 17, x2: x + 62, y2: oben + 17, dicke: 0.5, grau: 0.45 },
+    { typ: 'linie', x1: x, y1: oben, x2: x, y2: oben + 17, dicke: 0.5, grau: 0.45 },
+    { typ: 'linie', x1: x + 62, y1: oben, x2: x + 62, y2: oben + 17, dicke: 0.5, grau: 0.45 },
+  ];
+  return {
+    elemente: [
+      ...plan.elemente,
+      ...rahmen,
+      { typ: 'text', x: x + 3, y: oben + 5, text: 'Jobcenter Landkreis Göttingen', font: 'sans-fett', pt: 7, farbe: rot },
+      { typ: 'text', x: x + 3, y: oben + 11, text: `Eingang ${d}. ${MONATE_KURZ[m - 1]} ${y}`, font: 'sans-fett', pt: 10, farbe: rot },
+      { typ: 'text', x: x + 3, y: oben + 15.5, text: 'Posteingang', font: 'sans', pt: 6, farbe: rot },
+    ],
+  };
+}

@@ -147,7 +147,7 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
 
   setHandler(terminEincheckenUpdate, (d: EincheckDaten) => exklusiv(async () => {
     if (z.status === 'erschienen' || z.status === 'erledigt') return ok();
-    if (z.status !== 'bestaetigt' && z.status !== 'nicht_erschienen') return fehler('FALSCHER_STATUS', 'Für diesen Termin ist kein Einchecken möglich.');
+    if (z.status !== 'bestaetigt') return fehler('FALSCHER_STATUS', 'Für diesen Termin ist kein Einchecken möglich.');
     eincheck = d;
     setze('erschienen');
     return ok();
@@ -258,7 +258,7 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
   const status = z.status as TerminStatus;
   if (status === 'abgesagt' && !input.bestaetigt && z.grund !== 'Reservierung verworfen') await benachrichtige('absage');
   if (status === 'nicht_erschienen') await benachrichtige('nicht_erschienen');
-  if (status === 'erschienen' && eincheck) {
+  if (z.status === 'erschienen' && eincheck) {
     const d = eincheck;
     const neu = await extern.terminLegeNeuantragAn({ terminId: id, daten: d, antragsdatum: slot.tag });
     z.neuantrag = neu;
