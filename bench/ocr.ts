@@ -11,7 +11,9 @@
  * the letter's words found.
  * Then: one core, scanned one-page PDF → page image → OCR of the head region (top 35 %) →
  * H2's classifier: p50/p95 in ms.
- * Options: --n=8 --workers=2 --dpi=300 --klassifikation=5
+ * Then: rotation found on pages of every style (scan, fax, photo) turned by 0/90/180/270°,
+ * and its extra CPU cost against reading with the rotation known.
+ * Options: --n=8 --workers=2 --dpi=300 --klassifikation=5 --rotation=12
  * Redis: REDIS_URL if set, else an own redis-server on a free port for the run.
  */
 import { execFile } from 'node:child_process';
@@ -113,11 +115,12 @@ export async function run(args: string[]): Promise<void> {
   const workers = option(args, 'workers', 2);
   const dpi = option(args, 'dpi', 300) as 200 | 300;
   const nKlass = option(args, 'klassifikation', 5);
+  const nRot = option(args, 'rotation', 12);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aktenlauf-bench-ocr-'));
   process.stdout.write(`ocr: ${n} Seiten (${dpi} dpi, Scan), ${workers} Slots, ${os.availableParallelism()} Kerne\n`);
 
   // Pages: one-page scans of generated letters (first page each).
-  const briefe: Brief[] = erzeugeTexte(20261126, Math.ceil(Math.max(n, nKlass) / 13) + 1).slice(0, Math.max(n, nKlass));
+  const briefe: Brief[] = erzeugeTexte(20261126, Math.ceil(Math.max(n, nKlass, nRot) / 13) + 1).slice(0, Math.max(n, nKlass, nRot));
   const seiten: { png: Buffer; datei: string; wahr: string }[] = [];
   let t = performance.now();
   for (let i = 0; i < n; i++) {
@@ -248,8 +251,42 @@ export async function run(args: string[]): Promise<void> {
       `  Klassifikation 1 Seite (Scan-PDF → Kopf-OCR → ${klassifiziere ? 'Klassifikator' : 'nur OCR'}), 1 Kern: p50 ${klassP50.toFixed(0)} ms, p95 ${quantil(zeiten, 0.95).toFixed(0)} ms (davon Kopf-OCR p50 ${quantil(ocrZeiten, 0.5).toFixed(0)} ms), CPU-Zeit p50 ${quantil(cpuZeiten, 0.5).toFixed(0)} ms${klassifiziere ? `, richtig ${richtig}/${zeiten.length}` : ''}\n`,
     );
   }
+  // Rotation: pages of every style turned on the scanner; cost of 'auto' vs a known rotation.
+  let rotRichtig = 0;
+  let rotN = 0;
+  const mehrAufrecht: number[] = [];
+  const mehrGedreht: number[] = [];
+  if (nRot > 0) {
+    const ocr = await createLokaleOcr({ workers: 1 });
+    try {
+      const stile = ['scan', 'fax', 'foto'] as const;
+      const winkel = [0, 90, 180, 270] as const;
+      for (let i = 0; i < nRot; i++) {
+        const stil = stile[i % 3]!;
+        const rot = winkel[Math.floor(i / 3) % 4]!;
+        const scan = await alsScan(briefe[i % briefe.length]!, { stil, format: 'png', rotation: rot, seed: 200 + i });
+        const { png } = await normalisiereBild(scan.seiten[0]!);
+        const erwartet = (360 - rot) % 360;
+        let c = cpuSekunden().selbst;
+        const auto = await ocr.erkenne(png, { region: 'kopf', rotation: 'auto' });
+        const cAuto = cpuSekunden().selbst - c;
+        c = cpuSekunden().selbst;
+        await ocr.erkenne(png, { region: 'kopf', rotation: erwartet as 0 | 90 | 180 | 270 });
+        const cFix = cpuSekunden().selbst - c;
+        rotN++;
+        if (auto.rotation === erwartet) rotRichtig++;
+        (rot === 0 ? mehrAufrecht : mehrGedreht).push((cAuto - cFix) * 1000);
+      }
+    } finally {
+      await ocr.close();
+    }
+    process.stdout.write(
+      `  Drehung erkannt (Scan/Fax/Foto × 0/90/180/270°, Kopf-OCR): ${rotRichtig}/${rotN}; Mehrkosten 'auto' CPU je Seite: aufrecht ${mittel(mehrAufrecht).toFixed(0)} ms, gedreht ${mittel(mehrGedreht).toFixed(0)} ms\n`,
+    );
+  }
+
   fs.rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(
-    `ocr: ratio_vs_native=${(poolRate / nativRate).toFixed(2)} pages_per_s_2cores=${poolRate.toFixed(3)} native_pages_per_s=${nativRate.toFixed(3)} cpu_ratio_vs_native=${(nativCpuJeSeite / pool.cpuJeSeite).toFixed(2)} conf_pool=${poolConf.toFixed(1)} conf_native=${nativConf.toFixed(1)} klassifikation_p50_ms=${klassP50.toFixed(0)} klassifikation_cpu_p50_ms=${klassCpuP50.toFixed(0)}\n`,
+    `ocr: ratio_vs_native=${(poolRate / nativRate).toFixed(2)} pages_per_s_2cores=${poolRate.toFixed(3)} native_pages_per_s=${nativRate.toFixed(3)} cpu_ratio_vs_native=${(nativCpuJeSeite / pool.cpuJeSeite).toFixed(2)} conf_pool=${poolConf.toFixed(1)} conf_native=${nativConf.toFixed(1)} klassifikation_p50_ms=${klassP50.toFixed(0)} klassifikation_cpu_p50_ms=${klassCpuP50.toFixed(0)} rotation_richtig=${rotRichtig}/${rotN}\n`,
   );
 }

@@ -134,17 +134,18 @@ export async function starteWelt(name: string, haushalte: number): Promise<Bench
   const store = (simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
   const hh = store.alleHaushalte().filter((h) => !h.aufgeloest && h.personen.length > 0);
   out(`  Temporal ${address}${server ? ' (eigener Dev-Server)' : ''}, Redis ${redis.url}, ${hh.length} Haushalte, Daten ${dir}`);
-  return {
+  const welt: BenchWelt = {
     dir, cfg, address, redis, redisPort, client, connectors, simulators, haushalte: hh, env, codec,
     async aufraeumen() {
       await connection.close().catch(() => undefined);
       await connectors.close().catch(() => undefined);
       await simulators.stop().catch(() => undefined);
-      await redis.stop().catch(() => undefined);
+      await welt.redis.stop().catch(() => undefined);
       for (const s of stopper.reverse()) await s().catch(() => undefined);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return welt;
 }
 
 export interface Datei {

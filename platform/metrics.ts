@@ -224,8 +224,10 @@ export class BetriebslageLeser {
     if (jetzt.getTime() >= frist.getTime()) {
       druck.frist = frist;
       try {
-        const heute = `${DateTime.fromJSDate(jetzt).setZone('Europe/Berlin').toISODate()}T00:00:00Z`;
-        const q = `${PROZESS.name} = '${Prozess.ZENTRALDRUCK}' AND ${ART.name} = 'TAGESBATCH' AND ExecutionStatus = 'Running' AND ${STICHTAG.name} <= '${heute}' AND ${STATUS.name} IN ('sammelt', 'verzoegert')`;
+        // Batch days are stored as midnight UTC of the Berlin day; compare with "before tomorrow"
+        // (an equality bound on a Datetime attribute does not match on the SQLite visibility store).
+        const morgen = `${DateTime.fromJSDate(jetzt).setZone('Europe/Berlin').plus({ days: 1 }).toISODate()}T00:00:00Z`;
+        const q = `${PROZESS.name} = '${Prozess.ZENTRALDRUCK}' AND ${ART.name} = 'TAGESBATCH' AND ExecutionStatus = 'Running' AND ${STICHTAG.name} < '${morgen}' AND ${STATUS.name} IN ('sammelt', 'verzoegert')`;
         druck.nichtAngenommen = (await this.o.temporal.workflow.count(q)).count;
       } catch (err) {
         fehler.push(`Druck-Sendungen nicht lesbar (Temporal): ${(err as Error).message.slice(0, 120)}`);

@@ -161,7 +161,7 @@ export class IntakeWatcher {
     const grenze = mediaType === 'application/xml' ? (this.o.grenzen?.maxNachrichtBytes ?? STANDARD_GRENZEN.maxNachrichtBytes) : (this.o.maxBytes ?? 50 * 1024 * 1024);
     const groesse = (await fs.stat(full)).size;
     if (groesse > grenze) {
-      return [await this.reject(name, full, `Datei ist mit ${Math.round(groesse / 1024 / 1024)} MB zu groß (höchstens ${Math.round(grenze / 1024 / 1024)} MB)`)];
+      return [await this.reject(name, full, `Datei ist mit ${lesbar(groesse)} zu groß (höchstens ${lesbar(grenze)})`)];
     }
     const content = await fs.readFile(full);
     if (content.length === 0) return [await this.reject(name, full, 'Datei ist leer')];
@@ -301,6 +301,10 @@ export async function starteNachrichtenServer(o: NachrichtenServerOptionen): Pro
   });
   const url = await app.listen({ host: o.host, port: o.port });
   return { app, url };
+}
+
+function lesbar(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 async function writeDurably(target: string, content: Buffer): Promise<void> {

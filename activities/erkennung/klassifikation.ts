@@ -320,7 +320,7 @@ function* trainingsSchritte(beispiele: Beispiel[], opts: TrainingsOptionen): Gen
   const vb = new Float64Array(K);
   const gW = new Float64Array(V * K);
   const gb = new Float64Array(K);
-  const lambda = opts.l2 ?? 1e-4;
+  const lambda = opts.l2 ?? 1e-3;
   const lr = 0.05;
   const epochen = opts.epochen ?? STANDARD_EPOCHEN;
   for (let ep = 1; ep <= epochen; ep++) {

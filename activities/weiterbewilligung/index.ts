@@ -103,7 +103,7 @@ export async function synchronisiere(input: SyncInput, d: SyncDeps): Promise<Syn
 
   // What Temporal knows already: one listing (search attributes only) instead of a call per BWZ.
   const bekannt = new Map<string, Bekannt>();
-  const query = `WorkflowType = '${WEITERBEWILLIGUNG_WORKFLOW}' AND ${STICHTAG.name} >= '${von}T00:00:00Z' AND ${STICHTAG.name} <= '${bis}T00:00:00Z'`;
+  const query = `WorkflowType = '${WEITERBEWILLIGUNG_WORKFLOW}' AND ${STICHTAG.name} >= '${von}T00:00:00Z' AND ${STICHTAG.name} < '${plusTage(bis, 1)}T00:00:00Z'`; // "<=" on the day itself does not match on SQLite visibility
   for await (const wf of d.client.workflow.list({ query, pageSize: 1000 })) {
     const s = wf.typedSearchAttributes.get(STICHTAG);
     bekannt.set(wf.workflowId, { stichtag: s ? s.toISOString().slice(0, 10) : null, team: wf.typedSearchAttributes.get(TEAM) ?? null, laeuft: wf.status.name === 'RUNNING' });

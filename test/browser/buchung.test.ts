@@ -18,6 +18,7 @@ import { testStack } from '../helpers/env';
 import { freePort } from '../helpers/ports';
 import { KapazitaetStore } from '../../activities/termine/kapazitaet';
 import { schliesseTermineLaufzeit } from '../../activities/termine';
+import { beendePdfLeser } from '../../connectors/druckzentrum/pdf-text';
 import { STANDARD_KAPAZITAET } from '../../domain/termine';
 import { startMailSink, type RunningMailSink } from '../../connectors/mail/simulator';
 
@@ -73,6 +74,7 @@ afterAll(async () => {
   await schliesseTermineLaufzeit();
   await redis?.quit();
   await sink?.stop();
+  await beendePdfLeser(); // the letter's preflight reads PDFs in a worker thread
 });
 
 /** axe-core on the current page: serious/critical violations (id: count). */

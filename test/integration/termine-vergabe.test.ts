@@ -23,6 +23,7 @@ import { TerminSchluessel, loesePow, pseudonymizerFuer } from '../../activities/
 import { KapazitaetStore } from '../../activities/termine/kapazitaet';
 import { Belegung } from '../../activities/termine/ledger';
 import { schliesseTermineLaufzeit } from '../../activities/termine';
+import { beendePdfLeser } from '../../connectors/druckzentrum/pdf-text';
 import { STANDARD_KAPAZITAET, buchbareTage, type Kapazitaet, type Standort } from '../../domain/termine';
 import { terminBriefId, type TerminPerson, type TerminSlot, type TerminZustand } from '../../domain/termine-vorgang';
 import { briefWorkflowId } from '../../domain/zentraldruck';
@@ -133,6 +134,7 @@ afterAll(async () => {
   await schliesseTermineLaufzeit();
   await redis?.quit();
   await world?.stop();
+  await beendePdfLeser(); // the letter's preflight reads PDFs in a worker thread
 });
 
 async function bucheUndBestaetige(s: Standort, p: TerminPerson, index = 0) {

@@ -222,3 +222,11 @@ test('Eingangsdatum of hot-folder files: the file mtime (default) or the day it 
   expect(input.eingangsdatum).toBe('2026-02-03');
   expect(input.quelle).toBe('scanner');
 });
+
+test('a file over the size limit is set aside unread, with its reason', async () => {
+  const klein = new IntakeWatcher({ client, taskQueue: cfg.temporal.taskQueue, dataDir: cfg.dataDir, scannerDir: cfg.intake.scannerDir, storeDir: cfg.intake.storeDir, stableMs: 0, maxBytes: 1000, log });
+  fs.writeFileSync(path.join(cfg.intake.scannerDir, 'riesig.pdf'), Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(3 * 1024 * 1024)]));
+  const [o] = await klein.sweep();
+  expect(o).toEqual({ file: 'riesig.pdf', result: 'abgelehnt', grund: 'Datei ist mit 3 MB zu groß (höchstens 1 KB)' });
+  expect(fs.readdirSync(cfg.intake.scannerDir)).toEqual([]);
+});

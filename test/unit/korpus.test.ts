@@ -7,9 +7,11 @@ import { PDFParse } from 'pdf-parse';
 import sharp from 'sharp';
 import { mulberry32 } from '../../domain/zufall';
 import {
-  PATCH_T, alsPdf, alsScan, alsStapel, barcodeTrennblatt, erzeugeBrief, erzeugeKorpus, patchT, planAlsScan, setze, type Brief,
+  PATCH_T, alsPdf, alsScan, alsStapel, barcodeTrennblatt, erzeugeBrief, erzeugeKorpus, haushalteAusLandkreis, patchT, planAlsScan, setze, type Brief,
 } from '../../testdaten/posteingang';
+import { main as korpusCli } from '../../testdaten/posteingang/cli';
 import { seiteAlsBild } from '../../testdaten/posteingang/render';
+import os from 'node:os';
 
 /** pdf.js's worker on the main thread under Jest (as activities/erkennung/seiten.ts does). */
 function pdfjsWorker(): void {
@@ -182,5 +184,22 @@ describe('korpus: renderings', () => {
       }
     }
     expect(new Set(a.map((d) => d.wahrheit.quelle)).size).toBeGreaterThan(1);
+  });
+
+  it('CLI writes the files and wahrheit.json, with BG-Nummern of the simulated Landkreis when asked', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'korpus-'));
+    try {
+      await korpusCli(['--seed', '3', '--anzahl', '3', '--out', out, '--mix', 'bornDigital=1,scan=0,fax=0,foto=0,stapel=0', '--haushalte', '50', '--stichtag', '2026-11-02']);
+      const w = JSON.parse(fs.readFileSync(path.join(out, 'wahrheit.json'), 'utf8')) as { dateien: Array<{ name: string; bytes: number; wahrheit: { dokumente: Array<{ bgNummer?: string }> } }> };
+      expect(w.dateien).toHaveLength(3);
+      const bekannt = new Set(haushalteAusLandkreis(1, 50, '2026-11-02').map((h) => h.bgNummer));
+      for (const d of w.dateien) {
+        expect(fs.statSync(path.join(out, d.name)).size).toBe(d.bytes);
+        for (const dok of d.wahrheit.dokumente) if (dok.bgNummer) expect(bekannt.has(dok.bgNummer)).toBe(true);
+      }
+      expect(w.dateien.flatMap((d) => d.wahrheit.dokumente).filter((d) => d.bgNummer).length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -356,10 +356,12 @@ export async function kodiereSeiten(seiten: SeitenBild[], format: ScanFormat, ro
     const gleich = groessen.every((g) => g.breite === groessen[0]!.breite && g.hoehe === groessen[0]!.hoehe);
     if (!gleich) throw new Error('TIFF: alle Seiten müssen gleich groß sein');
     const eingabe = kodiert.length === 1 ? kodiert[0]!.buf : kodiert.map((k) => k.buf);
-    const datei = await sharp(eingabe, kodiert.length === 1 ? {} : { join: { animated: true } })
-      .greyscale(seiten.every((s) => s.kanaele === 1))
-      .tiff({ compression: bitonal ? 'lzw' : 'jpeg', quality: qualitaet, xres: dpi / 25.4, yres: dpi / 25.4, resolutionUnit: 'inch' })
-      .toBuffer();
+    let tiff = sharp(eingabe, kodiert.length === 1 ? {} : { join: { animated: true } });
+    // Faxes as real fax servers store them: bitonal CCITT Group 4; scans JPEG-compressed.
+    tiff = bitonal
+      ? tiff.toColourspace('b-w').tiff({ compression: 'ccittfax4', bitdepth: 1, xres: dpi / 25.4, yres: dpi / 25.4, resolutionUnit: 'inch' })
+      : tiff.greyscale(seiten.every((s) => s.kanaele === 1)).tiff({ compression: 'jpeg', quality: qualitaet, xres: dpi / 25.4, yres: dpi / 25.4, resolutionUnit: 'inch' });
+    const datei = await tiff.toBuffer();
     return { mediaType: 'image/tiff', seiten: kodiert.map((k) => k.buf), datei, groessen, dpi };
   }
   const doc = await PDFDocument.create({ updateMetadata: false });
