@@ -99,6 +99,7 @@ export async function run(args: string[]): Promise<void> {
     await chaos;
     const s = (Date.now() - t) / 1000;
     out(`  ${hashes.length} Dokumente in ${s.toFixed(0)} s: abgelegt ${ende.abgelegt}, Prüfung ${ende.pruefung}, Quarantäne ${ende.quarantaene}, verloren ${ende.lost}, doppelt ${ende.duplicates}; nicht ausgeführte Störungen: ${plan.map((p) => p.was).join(', ') || 'keine'}`);
+    for (const [g, n] of Object.entries(ende.quarantaeneGruende)) out(`  Quarantäne ${n}×: ${g}`);
     out(`chaos: documents=${hashes.length} lost=${ende.lost} duplicates=${ende.duplicates}`);
   } finally {
     for (const p of Object.values(dienste)) if (p) await stopManaged(p, 5000).catch(() => undefined);

@@ -210,6 +210,8 @@ export interface Endstand {
   quarantaene: number;
   lost: number;
   duplicates: number;
+  /** Reasons of the quarantined files/documents, counted. */
+  quarantaeneGruende: Record<string, number>;
 }
 
 /** Waits until every file's first document is filed or waits for a person; counts lost and duplicates. */
@@ -217,6 +219,12 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
   const offen = new Set(hashes.map((h) => dokumentWorkflowId(h, 0)));
   const stand = { abgelegt: 0, pruefung: 0, quarantaene: 0 };
   const bg = new Map<string, number>();
+  const gruende: Record<string, number> = {};
+  const merke = async (h: { query<T>(name: string): Promise<T> }) => {
+    const g = (await h.query<{ quarantaeneGrund?: string }>('zustand').catch(() => ({ quarantaeneGrund: '?' }))).quarantaeneGrund ?? '?';
+    const k = g.slice(0, 120);
+    gruende[k] = (gruende[k] ?? 0) + 1;
+  };
   const ende = Date.now() + timeoutMs;
   while (offen.size > 0 && Date.now() < ende) {
     for (const id of [...offen]) {
@@ -239,6 +247,7 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
           offen.delete(id);
         } else if (status === 'quarantaene') {
           stand.quarantaene++;
+          await merke(h);
           offen.delete(id);
         }
       } catch {
@@ -250,10 +259,13 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
       const id = dokumentWorkflowId(hash, 0);
       if (!offen.has(id)) continue;
       try {
-        const z = await w.client.workflow.getHandle(eingangWorkflowId(hash)).query<{ status: string }>('zustand');
+        const fh = w.client.workflow.getHandle(eingangWorkflowId(hash));
+        const z = await fh.query<{ status: string }>('zustand');
         if (z.status === 'quarantaene' || z.status === 'pruefung') {
-          if (z.status === 'quarantaene') stand.quarantaene++;
-          else stand.pruefung++;
+          if (z.status === 'quarantaene') {
+            stand.quarantaene++;
+            await merke(fh);
+          } else stand.pruefung++;
           offen.delete(id);
         }
       } catch {
@@ -266,7 +278,7 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
   // Duplicates: documents in the E-Akte with the run's Posteingangsdatum beyond one per filed document.
   let imArchiv = 0;
   for (const b of bg.keys()) imArchiv += (await w.connectors.eakte.find({ bgNummer: b, von: eingangsdatum, bis: eingangsdatum })).filter((d) => d.metadaten.posteingangsdatum === eingangsdatum).length;
-  return { ...stand, lost: offen.size, duplicates: Math.max(0, imArchiv - stand.abgelegt) };
+  return { ...stand, lost: offen.size, duplicates: Math.max(0, imArchiv - stand.abgelegt), quarantaeneGruende: gruende };
 }
 
 export async function starteEngine(w: BenchWelt): Promise<{ worker: Worker; laeuft: Promise<void>; native: NativeConnection }> {

@@ -8,13 +8,13 @@
  *  - ocr-sim: the same letters with simulated OCR errors (character confusions, lost characters
  *    and lines, sometimes only the upper part of the page) at strength --rauschen (default 0.08);
  *  - ocr: --ocr=N letters per type rendered by the generator as scans (alsScan: scan, scan, fax,
- *    foto in turn; PNG) and read by real tesseract.js OCR in-process, whole pages (default 0:
+ *    foto in turn; PNG) and read by real tesseract.js OCR in-process, whole pages (default 1:
  *    slow, several seconds per page on a shared machine).
  * The threshold for straight-through processing is chosen on a validation corpus of its own
  * (seed + 1, simulated OCR errors) so that ≤ 1 % of the auto-filed documents are wrong;
  * straight-through rate and error are reported on the bench corpus (summary line: digital +
  * ocr-sim together).
- * Options: --seed=20261126 --pro-art=100 --rauschen=0.08 --ocr=0 --modell=<model file> (default: the shipped model)
+ * Options: --seed=20261126 --pro-art=100 --rauschen=0.08 --ocr=1 --modell=<model file> (default: the shipped model)
  * --ocr-texte=<dir> (writes each OCR text with its result, for inspection; test letters only)
  */
 import fs from 'node:fs';
@@ -53,6 +53,8 @@ interface Fall {
   nameGefunden?: string;
   gebWahr?: string;
   gebGefunden?: string;
+  bescheidWahr?: string;
+  bescheidGefunden?: string;
 }
 
 function fall(k: Klassifikator, satz: Fall['satz'], brief: testdaten.Brief, text: string, eingangsdatum: string): Fall {
@@ -75,6 +77,8 @@ function fall(k: Klassifikator, satz: Fall['satz'], brief: testdaten.Brief, text
     nameGefunden: e.merkmale.absender?.nachname,
     gebWahr: brief.wahrheit.absender.geburtsdatum,
     gebGefunden: e.merkmale.absender?.geburtsdatum,
+    bescheidWahr: brief.wahrheit.bescheidVom,
+    bescheidGefunden: e.merkmale.bescheidVom,
   };
 }
 
@@ -147,7 +151,7 @@ export async function run(args: string[]): Promise<void> {
   if (seed === TRAININGS_SEED) throw new Error(`--seed muss sich vom Trainings-Seed ${TRAININGS_SEED} unterscheiden`);
   const proArt = option(args, 'pro-art', 100);
   const rauschen = option(args, 'rauschen', 0.08);
-  const nOcr = option(args, 'ocr', 0);
+  const nOcr = option(args, 'ocr', 1);
   const modellArg = args.find((x) => x.startsWith('--modell='))?.slice('--modell='.length);
   const k = modellArg ? new Klassifikator(ladeModellDatei(modellArg), ladeRegeln()) : await ladeKlassifikator({});
   const eingangsdatum = testdaten.STANDARD_STICHTAG;
@@ -217,7 +221,8 @@ export async function run(args: string[]): Promise<void> {
         `IBAN gefunden ${pct(ibanGut.filter((f) => f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanGut.length))} (${ibanGut.length}), ` +
         `falsche Prüfziffer abgewiesen ${pct(ibanFalle.filter((f) => !f.ibans.includes(f.ibanWahr!)).length / Math.max(1, ibanFalle.length))} (${ibanFalle.length})\n` +
         `            Absender: Nachname richtig ${pct(xs.filter((f) => f.nameGefunden === f.nameWahr).length / xs.length)}, falsch ${xs.filter((f) => f.nameGefunden && f.nameGefunden !== f.nameWahr).length}; ` +
-        `Geburtsdatum richtig ${pct(xs.filter((f) => f.gebWahr && f.gebGefunden === f.gebWahr).length / Math.max(1, xs.filter((f) => f.gebWahr).length))}, falsch ${xs.filter((f) => f.gebGefunden && f.gebGefunden !== f.gebWahr).length}\n`,
+        `Geburtsdatum richtig ${pct(xs.filter((f) => f.gebWahr && f.gebGefunden === f.gebWahr).length / Math.max(1, xs.filter((f) => f.gebWahr).length))}, falsch ${xs.filter((f) => f.gebGefunden && f.gebGefunden !== f.gebWahr).length}; ` +
+        `Bescheid vom richtig ${pct(xs.filter((f) => f.bescheidWahr && f.bescheidGefunden === f.bescheidWahr).length / Math.max(1, xs.filter((f) => f.bescheidWahr).length))} (${xs.filter((f) => f.bescheidWahr).length}), falsch ${xs.filter((f) => f.bescheidGefunden && f.bescheidGefunden !== f.bescheidWahr).length}\n`,
     );
   }
   const bgDigital = bgKennzahlen(digital);

@@ -118,8 +118,12 @@ export function findeKundennummern(text: string): string[] {
     const x = ziffernAusOcr(a);
     const y = ziffernAusOcr(b);
     if (x.ersetzt + y.ersetzt > 1) continue;
-    // The customer number of another institution (Agentur für Arbeit, Familienkasse, a health insurer) is not ours.
-    if (/(agentur|arbeitsagentur|familienkasse|krankenkasse|kasse|versicherung|bank)[^\n]{0,40}$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 60), m.index))) continue;
+    // A letter that looks like a digit in a repaired number is more likely a misread phone or account number.
+    if (x.ersetzt + y.ersetzt > 0 && /[OIlSBZ]/.test(buchstabe)) continue;
+    // The customer number of another institution (Agentur für Arbeit, Familienkasse, a health insurer), or a
+    // phone or account number, on the same line before it, is not ours (also as OCR misreads these words).
+    const davor = text.slice(Math.max(0, (m.index ?? 0) - 60), m.index).split('\n').pop() ?? '';
+    if (/(agen.?ur|familienkasse|kindergeld|kasse|versicherung|bank|konto|iban|\btel\b|telefon|\bfax\b|mobil|handy)/i.test(davor)) continue;
     const wert = `${x.ziffern}${buchstabe.toUpperCase()}${y.ziffern}`;
     if (!KUNDENNUMMER.test(wert)) continue;
     funde.push({ wert, roh, index: m.index ?? 0, korrigiert: x.ersetzt + y.ersetzt });

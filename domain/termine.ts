@@ -130,8 +130,16 @@ export function tagLang(tag: Tag): string {
 
 export type Schliessgrund = 'feiertag' | 'schliesstag' | 'keine_oeffnungszeit' | 'kein_personal';
 
+const feiertageJeLand = new Map<Bundesland, Feiertage>();
+
+/** Holidays of the location's Land (one calendar per Land, cached per year inside). */
 export function feiertageFuer(standort: Standort): Feiertage {
-  return feiertageVon(standort.land);
+  let f = feiertageJeLand.get(standort.land);
+  if (!f) {
+    f = feiertageVon(standort.land);
+    feiertageJeLand.set(standort.land, f);
+  }
+  return f;
 }
 
 /** Why a location is closed on a day, or null when it is open. */

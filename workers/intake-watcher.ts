@@ -356,8 +356,14 @@ if (require.main === module) {
       log,
     });
     await watcher.init();
-    const server = await starteNachrichtenServer({ watcher, token: readCredential(BUERGER_APP_TOKEN), log, host: cfg.intake.host, port: cfg.intake.port });
-    log.info({ pollMs: cfg.intake.pollMs, url: server.url }, 'intake watcher running');
+    // The hot folders keep working even when the HTTP intake cannot start (port taken, token missing): said loudly.
+    let server: Awaited<ReturnType<typeof starteNachrichtenServer>> | undefined;
+    try {
+      server = await starteNachrichtenServer({ watcher, token: readCredential(BUERGER_APP_TOKEN), log, host: cfg.intake.host, port: cfg.intake.port });
+    } catch (err) {
+      log.error({ err: (err as Error).message, port: cfg.intake.port }, 'intake: HTTP intake of the citizen app NOT running');
+    }
+    log.info({ pollMs: cfg.intake.pollMs, url: server?.url }, 'intake watcher running');
     signalReady();
     while (!signal.aborted) {
       try {
@@ -367,7 +373,7 @@ if (require.main === module) {
       }
       await new Promise((r) => setTimeout(r, cfg.intake.pollMs));
     }
-    await server.app.close();
+    await server?.app.close();
     await connection.close();
   });
 }

@@ -118,3 +118,15 @@ describe('BG-Nummern: split groups need real digits around the space', () => {
     expect(findeBgNummern(text)[0] ?? null).toBe(expected);
   });
 });
+
+describe('Kundennummern: phone and account numbers are not read as one', () => {
+  it.each([
+    ['Tel.: 016O 654657', []],
+    ['Konto E64  S206 00O0 913O 919652', []],
+    ['Kindergeldnummer: 672K383564', []],
+    ['Kundennurnmer Agenfur für rbeit: 951A483473', []],
+    ['Kunden-Nr.: 962b933023', ['962B933023']],
+  ])('%s → %s', (text, expected) => {
+    expect(findeKundennummern(text)).toEqual(expected);
+  });
+});

@@ -605,6 +605,9 @@ const WBA: Vorlage[] = [
     const absaetze = [
       w.element([
         'anbei sende ich Ihnen meinen Antrag auf Weiterbewilligung.',
+        `wie in Ihrem Schreiben vom ${datumKurz(c.frueher(20, 50))} erbeten, erhalten Sie anliegend den ausgefüllten Weiterbewilligungsantrag.`,
+        'hiermit beantrage ich die Weiterbewilligung des Bürgergeldes für mich und meine Familie.',
+        'damit es keine Lücke bei der Zahlung gibt, schicke ich Ihnen schon jetzt meinen Weiterbewilligungsantrag.',
         'hiermit beantrage ich die Weiterbewilligung meiner Leistungen.',
         'mein Bewilligungszeitraum läuft bald ab, deshalb stelle ich hiermit den Weiterbewilligungsantrag.',
         'ich möchte die Weiterbewilligung vom Bürgergeld beantragen.',
@@ -635,6 +638,11 @@ const VAEM_GRUENDE = [
   (c: Ctx) => `ich erhalte ab ${monatJahr(plusMonate(c.datum, 1))} Kindergeld in Höhe von ${euro(259)} für mein Kind.`,
   (c: Ctx) => `meine Partnerin ist am ${datumKurz(c.frueher(5, 30))} bei mir eingezogen.`,
   (c: Ctx) => `meine Bankverbindung hat sich geändert. Die neue IBAN lautet ${c.ibanText(0.15)}.`,
+  (c: Ctx) => `ich habe seit ${datumKurz(c.frueher(3, 30))} einen Minijob bei ${firma(c.w)} mit ${c.w.zahl(20, 43)} Stunden im Monat.`,
+  (c: Ctx) => `mein Arbeitsvertrag wurde zum ${datumKurz(monatsende(plusMonate(c.datum, 1)))} gekündigt.`,
+  (c: Ctx) => `ich beziehe ab ${monatJahr(plusMonate(c.datum, 1))} eine Rente wegen Erwerbsminderung.`,
+  (c: Ctx) => `ich bin seit ${datumKurz(c.frueher(3, 30))} schwanger, der errechnete Geburtstermin ist der ${datumKurz(plusTage(c.datum, c.w.zahl(120, 250)))}.`,
+  (c: Ctx) => `meine Tochter hat eine Ausbildung begonnen und bekommt ${euro(c.w.betrag(680, 1100))} Ausbildungsvergütung.`,
 ];
 
 const VAEM: Vorlage[] = [
@@ -1039,6 +1047,12 @@ const WIDERSPRUCH_GRUENDE = [
   'Die Rückforderung ist nicht gerechtfertigt, ich habe alle Änderungen rechtzeitig mitgeteilt.',
   'Mein Einkommen aus dem Minijob ist niedriger als von Ihnen angenommen.',
   'Die Sanktion ist unverhältnismäßig, ich war zum Termin krank und habe eine AU eingereicht.',
+  'Die Leistungsminderung ist rechtswidrig, weil mir keine ordnungsgemäße Rechtsfolgenbelehrung vorlag.',
+  'Sie haben die Nebenkostennachzahlung als Einkommen behandelt, obwohl sie eine Schuld ist.',
+  'Die Umzugskosten wurden abgelehnt, obwohl der Umzug notwendig war.',
+  'Der Regelbedarf meiner Tochter wurde nach der falschen Altersstufe berechnet.',
+  'Die Erstausstattung für die Wohnung wurde zu Unrecht abgelehnt.',
+  'Das Einkommen wurde für den falschen Monat angerechnet, der Lohn ist erst im Folgemonat zugeflossen.',
 ];
 
 const WIDERSPRUCH: Vorlage[] = [

@@ -17,6 +17,11 @@
  *
  * Query `terminZustand` answers status, slot and the name (for the Empfang; encrypted payloads).
  * Search attributes: process, status, source, location (AktenlaufArt), day (AktenlaufStichtag).
+ *
+ * Versioning: an appointment lives at most a few weeks, so no continueAsNew. A behaviour change
+ * for running workflows goes behind `patched('termin-<what>-<yyyymm>')`; test/histories/
+ * terminvergabe-*.json (written with TERMIN_HISTORIEN=schreiben by termine-vergabe.test.ts)
+ * replay saved real histories against this code.
  */
 import {
   ParentClosePolicy, condition, defineQuery, defineSignal, defineUpdate, log, proxyActivities, setHandler, sleep, startChild,
