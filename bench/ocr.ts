@@ -261,6 +261,7 @@ export async function run(args: string[]): Promise<void> {
     try {
       const stile = ['scan', 'fax', 'foto'] as const;
       const winkel = [0, 90, 180, 270] as const;
+      await ocr.erkenne(seiten[0]!.png, { region: 'kopf', rotation: 0 }); // warm-up
       for (let i = 0; i < nRot; i++) {
         const stil = stile[i % 3]!;
         const rot = winkel[Math.floor(i / 3) % 4]!;

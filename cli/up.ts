@@ -151,6 +151,7 @@ export async function up(cfg: Config): Promise<number> {
     say(`Aktenlauf läuft (Start in ${secs} s).`);
     say(`  Konsole:            ${cfg.console.publicUrl}`);
     if (cfg.temporal.uiUrl) say(`  Temporal Web UI:    ${cfg.console.publicUrl}/temporal/ (über die Konsole, entschlüsselt)`);
+    say(`  Terminbuchung:      ${cfg.console.publicUrl}/termin (öffentlich, ohne Anmeldung; Bestätigungen im Postfach-Simulator data/sim/mail)`);
     say(`  Temporal (gRPC):    ${temporalAddress}`);
     say(`  Redis:              ${redactUrl(redis.url)}${redis.embedded ? ' (eigener redis-server, Daten in data/redis)' : ''}`);
     say(`  Simulatoren:        http://127.0.0.1:${cfg.simulators.port}`);

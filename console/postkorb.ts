@@ -354,9 +354,12 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     let truncated = false;
     let error: string | undefined;
     let zahlen: { status: string; anzahl: number }[] | undefined;
+    const gewaehlt = (req.query as Record<string, unknown>).status;
+    // Only a status of the fixed list reaches the visibility query.
+    const statusFilter = typeof gewaehlt === 'string' && STATUS_REIHENFOLGE.includes(gewaehlt) ? gewaehlt : undefined;
     try {
       const [liste, ...counts] = await Promise.all([
-        listAll(temporal, basis, POSTEINGANG_LIMIT),
+        listAll(temporal, basis + (statusFilter ? ` AND ${STATUS.name} = '${statusFilter}'` : ''), POSTEINGANG_LIMIT),
         ...STATUS_REIHENFOLGE.map((s) => temporal.workflow.count(`${basis} AND ${STATUS.name} = '${s}'`)),
       ]);
       truncated = liste.truncated;
@@ -380,7 +383,7 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
       error = 'Der Posteingang kann gerade nicht gelesen werden: Die Abfrage bei Temporal ist fehlgeschlagen. Einzelheiten stehen im Systemstatus.';
     }
     await record({ actor: user.username, role: user.role, action: 'posteingang.ansehen', target: `${PAGES.posteingang.path} (${rows.length} Vorgänge)`, outcome: error ? 'fehler' : 'erfolg' });
-    return sendHtml(reply, error ? 503 : 200, posteingangPage({ user, csrf: session.csrf, rows, limit: POSTEINGANG_LIMIT, truncated, error, zahlen }));
+    return sendHtml(reply, error ? 503 : 200, posteingangPage({ user, csrf: session.csrf, rows, limit: POSTEINGANG_LIMIT, truncated, error, zahlen, statusFilter }));
   });
 
   // --- Keyboard script (static, same origin: the CSP allows no inline script) ---------------

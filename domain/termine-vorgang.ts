@@ -108,6 +108,8 @@ export interface TerminZustand {
   name: string;
   kontakt: 'email' | 'brief' | 'keiner';
   erinnert: boolean;
+  /** Owner of the units in the Redis ledger (`<workflowId>#<version>`; online bookings), for a ledger rebuild. */
+  ledgerOwner?: string;
   /** Set once the Neuantrag was created (BG-Nummer of the new household). */
   neuantrag?: { bgNummer: string; kundennummer: string };
   grund?: string;

@@ -171,9 +171,12 @@ export async function linienRichtung(png: Buffer): Promise<number> {
   return (quer + 1e-9) / (laengs + 1e-9);
 }
 
-/** Real words read along the line: tall boxes of longer words mean text read sideways. */
+/**
+ * Real words read along the line: at least three letters (digits read upside down still look
+ * like digits), and not a tall box (text read sideways).
+ */
 function guteWoerter(g: Gelesen): Wort[] {
-  return g.woerter.filter((w) => /[\p{L}\d]{2,}/u.test(w.text) && (w.text.length < 3 || w.bbox.x1 - w.bbox.x0 >= w.bbox.y1 - w.bbox.y0));
+  return g.woerter.filter((w) => /\p{L}{3,}/u.test(w.text) && w.bbox.x1 - w.bbox.x0 >= w.bbox.y1 - w.bbox.y0);
 }
 
 function wertung(g: Gelesen): number {

@@ -175,6 +175,31 @@ export class TerminDienst {
     return out.sort((a, b) => a.zustand.slot.beginnMs - b.zustand.slot.beginnMs || a.terminId.localeCompare(b.terminId));
   }
 
+  /**
+   * Rebuilds the Redis ledger from the business records (after a Redis loss): every open online
+   * appointment takes its units again (confirmed until the day after, reserved for the rest of
+   * its reservation). A unit already held by someone else is reported, never overwritten.
+   */
+  async ledgerWiederherstellen(): Promise<{ termine: number; belegt: number; konflikte: string[] }> {
+    const kap = this.kapazitaet();
+    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufQuelle = 'online' AND ExecutionStatus = 'Running'`;
+    let termine = 0;
+    let belegt = 0;
+    const konflikte: string[] = [];
+    for await (const wf of this.o.temporal.workflow.list({ query })) {
+      const z = await this.zustand(wf.workflowId).catch(() => null);
+      if (!z || !z.ledgerOwner || (z.status !== 'bestaetigt' && z.status !== 'reserviert')) continue;
+      termine += 1;
+      const personal = kap.standorte.find((s) => s.id === z.slot.standortId)?.personal ?? 0;
+      const dauer = z.status === 'bestaetigt' ? { bisMs: z.slot.endeMs + 86_400_000 } : { ttlMs: Math.max(1, (z.reserviertBisMs ?? 0) - this.jetzt()) };
+      if (z.status === 'reserviert' && (z.reserviertBisMs ?? 0) <= this.jetzt()) continue;
+      const platz = await this.belegung.reserviere(z.slot, personal, z.ledgerOwner, dauer);
+      if (platz === null) konflikte.push(wf.workflowId);
+      else belegt += 1;
+    }
+    return { termine, belegt, konflikte };
+  }
+
   istEndzustand(z: TerminZustand): boolean {
     return ENDZUSTAENDE.includes(z.status);
   }

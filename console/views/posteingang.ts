@@ -6,7 +6,7 @@
 import { DOKUMENT_WORKFLOW, PosteingangStatus } from '../../domain/posteingang';
 import { PAGES, type PageDef } from '../roles';
 import type { User } from '../users';
-import { html, type SafeHtml } from './html';
+import { html, raw, type SafeHtml } from './html';
 import { formatBerlinDateTime, formatCalendarDate } from './format';
 import { layout } from './layout';
 import { QUELLE_LABELS, STATUS_LABELS, artLabel } from './postkorb';
@@ -75,6 +75,8 @@ export function posteingangPage(o: {
   error?: string;
   /** Counts per status over all incoming files and documents (running and recently closed). */
   zahlen?: readonly PosteingangZahl[];
+  /** The list shows only this status. */
+  statusFilter?: string;
 }): string {
   let content;
   if (o.error) {
@@ -104,12 +106,13 @@ export function posteingangPage(o: {
   const zahlen = o.zahlen && o.zahlen.length > 0
     ? html`<ul class="zahlen" aria-label="Vorgänge nach Status">${o.zahlen.map((z) => {
       const ziel = z.anzahl > 0 ? statusZiel(o.user, z.status) : undefined;
-      const text = html`<strong>${z.anzahl}</strong> ${STATUS_LABELS[z.status] ?? z.status}`;
-      return html`<li data-status="${z.status}">${ziel ? html`<a href="${ziel.path}">${text}</a>` : text}</li>`;
+      const aktuell = o.statusFilter === z.status;
+      return html`<li data-status="${z.status}"><a href="${PAGES.posteingang.path}?status=${z.status}"${aktuell ? raw(' aria-current="true"') : ''}><strong>${z.anzahl}</strong> ${STATUS_LABELS[z.status] ?? z.status}</a>${ziel ? html`<br><a href="${ziel.path}">zum ${ziel.label}</a>` : ''}</li>`;
     })}</ul>`
     : '';
   const body = html`<h1>Posteingang</h1>
 ${zahlen}
+${o.statusFilter ? html`<p id="status-filter">Angezeigt: nur Status „${STATUS_LABELS[o.statusFilter] ?? o.statusFilter}“. <a href="${PAGES.posteingang.path}">Alle anzeigen</a></p>` : ''}
 ${content}`;
   return layout({ title: 'Posteingang', body, user: o.user, csrf: o.csrf, current: PAGES.posteingang.path });
 }

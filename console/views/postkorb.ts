@@ -23,6 +23,13 @@ import { layout } from './layout';
 
 export const TASTATUR_SKRIPT_PFAD = '/postkorb/tastatur.js';
 
+const TRENNUNG_LABELS: Record<string, string> = {
+  'patch-t': 'Patch-T-Trennblatt',
+  'barcode-trennblatt': 'Trennblatt mit Barcode',
+  leerseite: 'Leerseite als Trenner',
+  'barcode-erste-seite': 'Barcode: erste Seite eines Dokuments',
+};
+
 export const QUELLE_LABELS: Record<string, string> = { scanner: 'Scanner', upload: 'Upload (Bürger-App)', mail: 'E-Mail' };
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -423,9 +430,9 @@ export function zerlegungPage(o: ZerlegungAnsicht): string {
   const body = html`${EXTRA_CSS}<h1>Trennung eines Stapels prüfen</h1>
 <p><a href="${PAGES.postkorb.path}">zur Liste</a></p>
 <h2>Vorschlag der Erkennung</h2>
-<ol id="vorschlag">${o.teile.map((t) => html`<li>Seiten ${teileAlsText([t])}${t.zweifelhaft ? html` – <strong>unsicher</strong>${t.grund ? `: ${t.grund}` : ''}` : ''}</li>`)}</ol>
+<ol id="vorschlag">${o.teile.map((t) => html`<li>${t.seiten.length === 1 ? 'Seite' : 'Seiten'} ${teileAlsText([t])}${t.zweifelhaft ? html` – <strong>unsicher</strong>${t.grund ? `: ${t.grund}` : ''}` : ''}</li>`)}</ol>
 ${form}
 <h2>Seiten</h2>
-<ul class="vorschau">${o.seiten.map((s) => html`<li data-seite="${s.nr}">${s.bildUrl ? html`<img src="${s.bildUrl}" alt="Seite ${s.nr}" loading="lazy">` : html`<span class="hinweis">kein Bild</span>`}<br>Seite ${s.nr}${s.leer ? ' (leer)' : ''}${s.trennung ? ` (Trennung: ${s.trennung})` : ''}</li>`)}</ul>`;
+<ul class="vorschau">${o.seiten.map((s) => html`<li data-seite="${s.nr}">${s.bildUrl ? html`<img src="${s.bildUrl}" alt="Seite ${s.nr}" loading="lazy">` : html`<span class="hinweis">kein Bild</span>`}<br>Seite ${s.nr}${s.leer ? ' (leer)' : ''}${s.trennung ? ` (${TRENNUNG_LABELS[s.trennung] ?? s.trennung})` : ''}</li>`)}</ul>`;
   return layout({ title: 'Trennung prüfen', body, user: o.user, csrf: o.csrf, current: PAGES.postkorb.path });
 }

@@ -49,8 +49,8 @@ test('roles: Sachbearbeitung and Revision are refused the Postkorb; IT sees coun
   const it = await welt.loggedIn('it-admin');
   expect((await it.request(`/postkorb/${h.workflowId}`)).res.status).toBe(403);
   const overview = await seiteBis(it, '/posteingang', (t) => t.includes(h.workflowId));
-  expect(overview).toMatch(/<li data-status="pruefung"><strong>\d+<\/strong> Wartet auf Prüfung<\/li>/); // count, no link for IT
-  expect(overview).not.toContain(`href="/postkorb/${h.workflowId}"`);
+  expect(overview).toMatch(/<li data-status="pruefung"><a href="\/posteingang\?status=pruefung"><strong>\d+<\/strong> Wartet auf Prüfung<\/a><\/li>/); // no link to the Postkorb for IT
+  expect(overview).not.toContain('href="/postkorb');
   const postkorb = await welt.loggedIn('postkorb');
   expect((await postkorb.request('/quarantaene')).res.status).toBe(403);
   // A POST by a role without the page: refused before anything reaches the workflow.
@@ -273,10 +273,18 @@ test('Posteingang overview: German statuses with counts; a document in review li
   const h = await welt.dokument();
   const agent = await welt.loggedIn('postkorb');
   const text = await seiteBis(agent, '/posteingang', (t) => t.includes(h.workflowId));
-  expect(text).toMatch(/<li data-status="pruefung"><a href="\/postkorb"><strong>[1-9]\d*<\/strong> Wartet auf Prüfung<\/a><\/li>/);
+  expect(text).toMatch(/<li data-status="pruefung"><a href="\/posteingang\?status=pruefung"><strong>[1-9]\d*<\/strong> Wartet auf Prüfung<\/a><br><a href="\/postkorb">zum Postkorb<\/a><\/li>/);
   expect(text).toMatch(new RegExp(`<td><code>${h.workflowId}</code></td>\\s*<td>Wartet auf Prüfung</td>\\s*<td>läuft</td>\\s*<td>Scanner</td>\\s*<td>20\\.11\\.2026</td>`));
   expect(text).toContain(`<a href="/postkorb/${h.workflowId}">im Postkorb prüfen</a>`);
   expect(text).toContain('Dokument: Kontoauszug');
+  // Filtered by status: only that status is listed; an unknown status is ignored.
+  const fertig = await welt.dokument({ status: PosteingangStatus.ABGELEGT });
+  const abgelegt = await seiteBis(agent, '/posteingang?status=abgelegt', (t) => t.includes(fertig.workflowId));
+  expect(abgelegt).not.toContain(h.workflowId);
+  expect(abgelegt).toContain('Angezeigt: nur Status „Abgelegt“.');
+  const unbekannt = await agent.request(`/posteingang?status=${encodeURIComponent("x' OR 1=1")}`);
+  expect(unbekannt.res.status).toBe(200);
+  expect(unbekannt.text).not.toContain('Angezeigt: nur Status');
 });
 
 test('previous/next follow the queue order; after a decision the next document opens', async () => {

@@ -108,7 +108,7 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
     }
   }
 
-  setHandler(terminZustandQuery, () => ({ ...z, slot: { ...slot } }));
+  setHandler(terminZustandQuery, () => ({ ...z, slot: { ...slot }, ...(online ? { ledgerOwner: owner() } : {}) }));
 
   setHandler(terminBestaetigenUpdate, () => exklusiv(async () => {
     if (z.status === 'bestaetigt') return ok();
