@@ -38,6 +38,7 @@ import { berlinDate } from '../domain/zeit';
 import type { AuditEvent } from './audit';
 import type { SeitenMediaType } from '../activities/erkennung/seiten';
 import { markierungen } from './postkorb-markierung';
+import { textlageWoerter, type TextlageSeite } from './postkorb-textlage';
 import { TASTATUR_SKRIPT } from './postkorb-tastatur';
 import type { ProzessSeitenContext } from './prozess-seiten';
 import { PAGES } from './roles';
@@ -305,19 +306,38 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
 
   async function seitenAnsichten(workflowId: string, v: Extract<Vorgang, { typ: 'dokument' }>): Promise<SeitenAnsicht[]> {
     const lesungSeiten = new Map<number, Seite>((v.lesung?.seiten ?? []).map((s) => [s.nr, s]));
-    let originalDa: Promise<boolean> | undefined;
-    const renderbar = (): Promise<boolean> => (originalDa ??= original(v.contentHash).then((o) => o !== undefined));
+    const merkmale = v.zustand.erkennung?.merkmale;
+    let orig: ReturnType<typeof original> | undefined;
+    let inhalt: Promise<Buffer> | undefined;
+    const originalEinmal = (): ReturnType<typeof original> => (orig ??= original(v.contentHash));
+    /** A PDF page read from its text layer has no OCR words: take the words' boxes from that layer. */
+    const textlage = async (nr: number): Promise<TextlageSeite | undefined> => {
+      const o = await originalEinmal();
+      if (!o || o.mediaType !== 'application/pdf' || !merkmale) return undefined;
+      try {
+        inhalt ??= fs.readFile(o.pfad);
+        return await textlageWoerter(await inhalt, nr);
+      } catch {
+        return undefined; // no boxes; the page and its text are still shown
+      }
+    };
     return Promise.all(v.zustand.seiten.map(async (s): Promise<SeitenAnsicht> => {
       const gelesen = lesungSeiten.get(s.nr);
       const bild = s.bild ?? gelesen?.bild ?? seitenbildPfad(v.contentHash, s.nr);
       const groesse = s.bildGroesse ?? gelesen?.bildGroesse;
       const da = await existiert(bild);
+      if (!da && !(await originalEinmal())) return { nr: s.nr, markierungen: [] };
+      if (gelesen?.woerter?.length && da) {
+        return { nr: s.nr, bildUrl: bildUrl(workflowId, s.nr), breite: groesse?.breite, hoehe: groesse?.hoehe, markierungen: markierungen(gelesen.woerter, merkmale) };
+      }
+      // The stored image or the page rendered on demand shows the whole page: boxes in % of the text layer's page fit it.
+      const lage = await textlage(s.nr);
       return {
         nr: s.nr,
-        bildUrl: da || (await renderbar()) ? bildUrl(workflowId, s.nr) : undefined,
-        breite: da ? groesse?.breite : undefined,
-        hoehe: da ? groesse?.hoehe : undefined,
-        markierungen: da ? markierungen(gelesen?.woerter, v.zustand.erkennung?.merkmale) : [],
+        bildUrl: bildUrl(workflowId, s.nr),
+        breite: lage?.breite ?? (da ? groesse?.breite : undefined),
+        hoehe: lage?.hoehe ?? (da ? groesse?.hoehe : undefined),
+        markierungen: lage ? markierungen(lage.woerter, merkmale) : [],
       };
     }));
   }

@@ -110,6 +110,14 @@ export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenCo
     return ctx.sendHtml(reply, 200, kapazitaetPage({ user, csrf: session.csrf, json: JSON.stringify(kapazitaet.lies(), null, 2), gespeichert: q.gespeichert === '1' }));
   });
 
+  app.post('/termine/kapazitaet/belegung', { preHandler: ctx.requireRole(...PAGES.terminKapazitaet.roles) }, async (req, reply) => {
+    const { user, session } = req.auth!;
+    const r = await ctx.dienst.ledgerWiederherstellen();
+    await ctx.record({ actor: user.username, role: user.role, action: 'termine.belegung.wiederherstellen', target: `${r.termine} Termine, ${r.belegt} belegt, ${r.konflikte.length} Konflikte`, outcome: r.konflikte.length ? 'fehler' : 'erfolg' });
+    const text = `${r.termine} offene Termine geprüft, ${r.belegt} Belegungen gesetzt.${r.konflikte.length ? ` ${r.konflikte.length} Termine fanden ihren Platz belegt vor (bitte prüfen): ${r.konflikte.join(', ')}` : ''}`;
+    return ctx.sendHtml(reply, 200, kapazitaetPage({ user, csrf: session.csrf, json: JSON.stringify(kapazitaet.lies(), null, 2), wiederhergestellt: text }));
+  });
+
   app.post(PAGES.terminKapazitaet.path, { preHandler: ctx.requireRole(...PAGES.terminKapazitaet.roles) }, async (req, reply) => {
     const { user, session } = req.auth!;
     const roh = typeof body(req).kapazitaet === 'string' ? (body(req).kapazitaet as string) : '';

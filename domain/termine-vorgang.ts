@@ -63,6 +63,8 @@ export interface TerminPolicy {
   nichtErschienenNachMs: number;
   /** After the end state, the workflow stays this long (queries for the day view), then closes. */
   nachlaufMs: number;
+  /** A booking deleted in the Terminsystem waits this long for coming back (moved beyond the sync window). */
+  wiederkehrMs: number;
 }
 
 export const STANDARD_TERMIN_POLICY: TerminPolicy = {
@@ -70,7 +72,11 @@ export const STANDARD_TERMIN_POLICY: TerminPolicy = {
   erinnerungVorherMs: 2 * 86_400_000,
   nichtErschienenNachMs: 2 * 3_600_000,
   nachlaufMs: 0,
+  wiederkehrMs: 14 * 86_400_000,
 };
+
+/** Reason of a Terminsystem booking that vanished from its day. */
+export const IM_TERMINSYSTEM_GELOESCHT = 'im Terminsystem gelöscht';
 
 export type TerminQuelle = 'online' | 'terminsystem';
 

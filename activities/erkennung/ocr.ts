@@ -212,45 +212,71 @@ export async function ermittleRotation(png: Buffer, lese: Leser, kandidaten?: nu
   const lang = Math.max(meta.width ?? 0, meta.height ?? 0);
   const faktor = lang > 1800 ? 0.5 : 1;
   const klein = faktor < 1 ? await sharp(png).resize(Math.round((meta.width ?? 1) * faktor)).png({ compressionLevel: 1 }).toBuffer() : png;
-  let best = liste[0] ?? 0;
-  let bestWert = -1;
-  for (const grad of liste) {
-    const bild = grad ? await sharp(klein).rotate(grad).png({ compressionLevel: 1 }).toBuffer() : klein;
-    const g = await lese(await ausschnitt(bild, await textStreifen(bild)));
-    if (klar(g)) return grad;
-    const w = wertung(g);
-    if (w > bestWert) {
-      best = grad;
-      bestWert = w;
+  const gedreht = new Map<number, Buffer>();
+  // The densest band first; if it holds no words in any orientation (a table of figures), the next one.
+  for (const band of [0, 1] as const) {
+    let best = liste[0] ?? 0;
+    let bestWert = 0;
+    for (const grad of liste) {
+      let bild = gedreht.get(grad);
+      if (!bild) {
+        bild = grad ? await sharp(klein).rotate(grad).png({ compressionLevel: 1 }).toBuffer() : klein;
+        gedreht.set(grad, bild);
+      }
+      const g = await lese(await ausschnitt(bild, await textStreifen(bild, band)));
+      if (klar(g)) return grad;
+      const w = wertung(g);
+      if (w > bestWert) {
+        best = grad;
+        bestWert = w;
+      }
     }
+    if (bestWert > 0) return best;
   }
-  return best;
+  return liste[0] ?? 0;
 }
 
-/** The band (about a fifth of the page height) with the most ink, to read for the orientation. */
-async function textStreifen(png: Buffer): Promise<Rechteck> {
+/**
+ * A band (a fifth of the page height) with much ink, to read for the orientation: band 0 the
+ * densest, band 1 the densest not overlapping band 0. Ink is counted in the middle of each row
+ * only (photos have dark surroundings).
+ */
+async function textStreifen(png: Buffer, nr: 0 | 1 = 0): Promise<Rechteck> {
   const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
   const w = info.width;
   const h = info.height;
   const zeilen = new Float64Array(h);
+  const x0 = Math.floor(w * 0.12);
+  const x1 = Math.ceil(w * 0.88);
   for (let y = 0; y < h; y++) {
     let n = 0;
-    for (let x = 0; x < w; x += 2) if (data[y * w + x]! < 160) n++;
+    for (let x = x0; x < x1; x += 2) if (data[y * w + x]! < 160) n++;
     zeilen[y] = n;
   }
-  const band = Math.max(16, Math.round(h / 5));
-  let summe = 0;
-  for (let y = 0; y < Math.min(band, h); y++) summe += zeilen[y]!;
-  let best = 0;
-  let bestSumme = summe;
-  for (let y = band; y < h; y++) {
-    summe += zeilen[y]! - zeilen[y - band]!;
-    if (summe > bestSumme) {
-      bestSumme = summe;
-      best = y - band + 1;
+  const band = Math.min(h, Math.max(16, Math.round(h / 5)));
+  const dichtestes = (sperre?: { von: number; bis: number }) => {
+    let best = -1;
+    let bestSumme = -1;
+    let summe = 0;
+    for (let y = 0; y < h; y++) {
+      summe += zeilen[y]!;
+      if (y >= band) summe -= zeilen[y - band]!;
+      const top = y - band + 1;
+      if (top < 0) continue;
+      if (sperre && top < sperre.bis && top + band > sperre.von) continue;
+      if (summe > bestSumme) {
+        bestSumme = summe;
+        best = top;
+      }
     }
+    return best;
+  };
+  let top = dichtestes();
+  if (nr === 1) {
+    const zweites = dichtestes({ von: top, bis: top + band });
+    top = zweites >= 0 ? zweites : top;
   }
-  return { left: 0, top: best, width: w, height: Math.min(band, h - best) };
+  return { left: 0, top: Math.max(0, top), width: w, height: band };
 }
 
 /* ---------------------------------------- engine ------------------------------------------ */

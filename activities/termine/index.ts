@@ -170,7 +170,7 @@ export function createTermineActivities(deps: ActivityDeps) {
      * updates) a `terminvergabe` workflow, id = HMAC of the booking number (signal-with-start;
      * a closed workflow is not started again).
      */
-    async terminsystemAbgleich(a: { tag: string }): Promise<{ buchungen: number; neuantraege: number; verarbeitet: number; abgeschlossen: number }> {
+    async terminsystemAbgleich(a: { tag: string }): Promise<{ buchungen: number; neuantraege: number; verarbeitet: number; abgeschlossen: number; ids: string[] }> {
       laufzeit.terminsystem ??= createTerminsystem(loadTermineConfig(), { redisUrl: termineRedisUrl() });
       let buchungen;
       try {
@@ -183,6 +183,7 @@ export function createTermineActivities(deps: ActivityDeps) {
       let neuantraege = 0;
       let verarbeitet = 0;
       let abgeschlossen = 0;
+      const ids: string[] = [];
       for (const b of buchungen) {
         if (!NEUANTRAG_ANLIEGEN.test(b.anliegen)) continue;
         neuantraege += 1;
@@ -191,6 +192,7 @@ export function createTermineActivities(deps: ActivityDeps) {
         if (beginnMs === null) continue;
         const slot: TerminSlot = { standortId: b.standort, tag: b.tag, uhrzeit: b.uhrzeit, beginnMs, endeMs: beginnMs + b.dauerMinuten * 60_000, einheiten: [] };
         const workflowId = sch().terminsystemId(b.buchungsnummer);
+        ids.push(workflowId);
         const input: TerminInput = {
           quelle: 'terminsystem',
           slot,
@@ -228,7 +230,27 @@ export function createTermineActivities(deps: ActivityDeps) {
         ctx.heartbeat();
       }
       deps.log?.info({ tag: a.tag, neuantraege, verarbeitet }, 'terminsystem abgeglichen');
-      return { buchungen: buchungen.length, neuantraege, verarbeitet, abgeschlossen };
+      return { buchungen: buchungen.length, neuantraege, verarbeitet, abgeschlossen, ids };
+    },
+
+    /**
+     * Bookings that vanished from the Terminsystem: every open appointment of the source
+     * 'terminsystem' on the days [von, bis] whose id the sync did not see gets signal
+     * `terminExternGeaendert` with slot null (it waits a while in case the booking was moved).
+     */
+    async terminsystemGeloeschte(a: { von: string; bis: string; gesehen: string[] }): Promise<{ geloescht: number }> {
+      const ctx = Context.current();
+      const gesehen = new Set(a.gesehen);
+      const bisExklusiv = new Date(Date.parse(`${a.bis}T00:00:00Z`) + 86_400_000).toISOString();
+      const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufQuelle = 'terminsystem' AND AktenlaufStatus = 'bestaetigt' AND ExecutionStatus = 'Running' AND AktenlaufStichtag >= '${a.von}T00:00:00Z' AND AktenlaufStichtag < '${bisExklusiv}'`;
+      let geloescht = 0;
+      for await (const wf of ctx.client.workflow.list({ query })) {
+        if (gesehen.has(wf.workflowId)) continue;
+        const signal: ExternGeaendert = { slot: null };
+        await ctx.client.workflow.getHandle(wf.workflowId).signal(TERMIN_EXTERN_GEAENDERT_SIGNAL, signal);
+        geloescht += 1;
+      }
+      return { geloescht };
     },
   };
 }

@@ -74,7 +74,7 @@ ${feld('ort', 'Ort')}
   return layout({ title: 'Einchecken', body, user: o.user, csrf: o.csrf, current: '/termine' });
 }
 
-export function kapazitaetPage(o: { user: User; csrf: string; json: string; fehler?: string[]; gespeichert?: boolean }): string {
+export function kapazitaetPage(o: { user: User; csrf: string; json: string; fehler?: string[]; gespeichert?: boolean; wiederhergestellt?: string }): string {
   const body = html`<h1>Kapazität der Online-Terminvergabe</h1>
 ${o.gespeichert ? html`<div class="erfolg" role="status">Gespeichert. Neue Buchungen richten sich ab sofort danach; gebuchte Termine bleiben.</div>` : ''}
 ${o.fehler?.length ? html`<div class="meldung" role="alert" id="kapazitaet-fehler"><p>Nicht gespeichert – bitte korrigieren:</p><ul>${o.fehler.map((f) => html`<li>${f}</li>`)}</ul></div>` : ''}
@@ -86,6 +86,13 @@ Ein Neuantrag belegt <code>neuantragSlots</code> aufeinanderfolgende Einheiten.<
 <div class="feld"><label for="kapazitaet">Einstellungen (JSON)</label>
 <textarea id="kapazitaet" name="kapazitaet" rows="30" spellcheck="false"${o.fehler?.length ? raw(' aria-invalid="true" aria-describedby="kapazitaet-fehler"') : ''}>${o.json}</textarea></div>
 <button type="submit">Speichern</button>
+</form>
+<h2>Belegung wiederherstellen</h2>
+${o.wiederhergestellt ? html`<div class="erfolg" role="status">${o.wiederhergestellt}</div>` : ''}
+<p>Nach einem Verlust der Redis-Daten: Jeder offene Online-Termin belegt seine Plätze wieder (aus den Terminvorgängen). Bereits belegte Plätze werden nicht überschrieben.</p>
+<form method="post" action="/termine/kapazitaet/belegung">
+<input type="hidden" name="_csrf" value="${o.csrf}">
+<button type="submit">Belegung aus den Terminen wiederherstellen</button>
 </form>
 <p><a href="/termine">Zur Tagesansicht</a></p>`;
   return layout({ title: 'Kapazität Terminvergabe', body, user: o.user, csrf: o.csrf, current: '/termine/kapazitaet' });

@@ -14,7 +14,7 @@ import { codecFromConfig } from '../../platform/temporal';
 import { launchChromium } from '../../scripts/stack/chromium';
 import { buildConsole } from '../../console/server';
 import { startTestEngine, eventually, type TestEngine } from '../helpers/engine';
-import { testStack } from '../helpers/env';
+import { TEST_PASSWORD, testStack } from '../helpers/env';
 import { freePort } from '../helpers/ports';
 import { KapazitaetStore } from '../../activities/termine/kapazitaet';
 import { schliesseTermineLaufzeit } from '../../activities/termine';
@@ -40,7 +40,10 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   Object.assign(process.env, { REDIS_URL: stack.redisUrl, TERMIN_POW_BITS: '10', TERMIN_BEDENKZEIT_S: '1' });
-  engine = await startTestEngine({ CONSOLE_PORT: String(port), CONSOLE_PUBLIC_URL: base });
+  engine = await startTestEngine({ CONSOLE_PORT: String(port), CONSOLE_PUBLIC_URL: base }, {
+    // the Fachverfahren side of the check-in is proven in termine-vergabe.test.ts
+    activities: { terminLegeNeuantragAn: async () => ({ bgNummer: '96201BG0088888', kundennummer: '962A088888' }), terminLegeVorspracheAb: async () => ({ dokumentId: 'test' }) },
+  });
   sink = await startMailSink({ port: 0, dir: path.join(engine.cfg.dataDir, 'mail') });
   process.env.MAIL_SMTP_URL = sink.url;
   KapazitaetStore.fuer(engine.cfg.dataDir).schreibe({
@@ -247,6 +250,46 @@ test('Buchen ohne JavaScript (mit kurzer Bedenkzeit statt Rechenaufgabe)', async
   await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
   await page.getByRole('heading', { level: 1, name: 'Ihr Termin' }).waitFor();
   expect(await page.getByRole('status').textContent()).toContain('per Brief');
+});
+
+test('Empfang (Konsole): Tagesansicht, Einchecken, Kapazität – ohne schwere Verstöße, Einchecken per Formular', async () => {
+  const anmelden = async (user: string) => {
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Benutzername').fill(user);
+    await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Übersicht' }).waitFor();
+  };
+  await anmelden('postkorb');
+  await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Termine' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Termine am Empfang' }).waitFor();
+  // the day of the keyboard booking (second bookable day at the Hauptstelle)
+  const tag = await eventually(async () => {
+    for (let i = 0; i < 4; i += 1) {
+      const t = new Date(Date.now() + i * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' });
+      await page.goto(`${base}/termine?standort=jc-hauptstelle&tag=${t}`);
+      if ((await page.getByRole('link', { name: /Einchecken/ }).count()) > 0) return t;
+    }
+    return undefined;
+  }, 'a day with bookings in the day view');
+  expect(tag).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  await ohneVerstoesse();
+  await page.getByRole('link', { name: /Einchecken/ }).first().click();
+  await page.getByRole('heading', { level: 1, name: /Einchecken/ }).waitFor();
+  await ohneVerstoesse();
+  await page.getByLabel('Geburtsdatum').fill('01.02.1990');
+  await page.getByLabel('Straße').fill('Lange Straße');
+  await page.getByLabel('Hausnummer').fill('5');
+  await page.getByLabel('Postleitzahl').fill('37073');
+  await page.getByLabel('Ort').fill('Göttingen');
+  await page.getByRole('button', { name: 'Einchecken und Neuantrag anlegen' }).click();
+  expect(await page.getByRole('status').textContent()).toContain('Eingecheckt');
+  await page.goto(`${base}/login`);
+  await context.clearCookies();
+  await anmelden('it-admin');
+  await page.goto(`${base}/termine/kapazitaet`);
+  await page.getByRole('heading', { level: 1, name: 'Kapazität der Online-Terminvergabe' }).waitFor();
+  await ohneVerstoesse();
 });
 
 test('axe-core hat alle öffentlichen Seiten geprüft', () => {

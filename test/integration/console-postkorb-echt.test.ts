@@ -90,6 +90,8 @@ test('a real document in review: shown with its rendered page, an unknown househ
   expect(detail.text).toContain(`id="bgNummer" name="bgNummer" value="${h.bgNummer}"`);
   expect(detail.text).toContain(`<img src="/postkorb/${dok.workflowId}/seite/1"`);
   expect(detail.text).toContain('Gelesener Text');
+  // Born-digital: the box over the BG-Nummer comes from the PDF's text layer.
+  expect(detail.text).toContain('<div class="markierung" data-art="bg-nummer"');
   const bild = await fetch(`${base}/postkorb/${dok.workflowId}/seite/1`, { headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
   expect(bild.status).toBe(200);
   expect(bild.headers.get('content-type')).toBe('image/png');

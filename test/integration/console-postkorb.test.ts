@@ -152,7 +152,13 @@ test('text-layer page of a PDF without a stored image: rendered on demand from t
   const h = await welt.dokument({ pdf: true });
   const agent = await welt.loggedIn('postkorb');
   const { text } = await agent.request(`/postkorb/${h.workflowId}`);
-  expect(text).toContain(`<img src="/postkorb/${h.workflowId}/seite/1" alt="Seite 1 des Dokuments"`);
+  expect(text).toContain(`<img src="/postkorb/${h.workflowId}/seite/1" alt="Seite 1 des Dokuments; markiert: BG-Nummer ${BG_BEKANNT}"`);
+  // The box comes from the PDF's text layer: "Kontoauszug BG-Nr. <BG>" at x = 60 pt, baseline 760 pt, 14 pt on A4 (595 × 842).
+  const box = /<div class="markierung" data-art="bg-nummer" style="left:([\d.]+)%;top:([\d.]+)%;width:([\d.]+)%;height:([\d.]+)%"/.exec(text);
+  expect(box).not.toBeNull();
+  expect(Number(box![1])).toBeGreaterThan(((60 + 14 * 10) / 595) * 100);
+  expect(Number(box![1]) + Number(box![3])).toBeLessThan(((60 + 14 * 0.6 * 34 + 20) / 595) * 100);
+  expect(Number(box![2])).toBeCloseTo(((842 - 760 - 14 * 0.85) / 842) * 100, 0);
   const bild = await fetch(`${welt.base}/postkorb/${h.workflowId}/seite/1`, { headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
   expect(bild.status).toBe(200);
   const meta = await sharp(Buffer.from(await bild.arrayBuffer())).metadata();

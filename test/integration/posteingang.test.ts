@@ -334,14 +334,18 @@ test('a review past its SLA is overdue with high priority and an Aufgabe for the
   const b = brief(801, 'BETRIEBSKOSTENABRECHNUNG', { haushalt: vorgabe(h), bgQuote: 1 });
   const { input } = await eingang([{ zeilen: b.zeilen }], { ...NIE_AUTO, pruefFristMs: 1500, eskalationTeamId: h.team.id });
   const dok = dokument(input.contentHash);
-  const z = await warteAuf(dok, 'pruefung-ueberfaellig');
+  const z = await eventually(async () => {
+    const s = await warteAuf(dok, 'pruefung-ueberfaellig');
+    return s.eskalationAufgabe ? s : undefined;
+  }, 'overdue with its Aufgabe');
   expect(z.prioritaet).toBe('hoch');
   expect(z.eskalationAufgabe).toBe(`aufgabe-posteingang_pruefen-${dok.workflowId}`);
   const sa = await suchattribute(dok);
   expect(sa.get(STATUS)).toBe('pruefung-ueberfaellig');
   expect(sa.get(PRIORITAET)).toBe('hoch');
   const aufgabe = engine.client.workflow.getHandle(z.eskalationAufgabe!);
-  expect((await aufgabe.query<{ status: string; teamId: string }>('zustand'))).toMatchObject({ status: 'offen', teamId: h.team.id });
+  const az = await eventually(() => aufgabe.query<{ status: string; teamId: string }>('zustand').catch(() => undefined), 'Aufgabe started');
+  expect(az).toMatchObject({ status: 'offen', teamId: h.team.id });
 
   await dok.executeUpdate('entscheiden', { args: [{ wer: 'pk.schulz', dokumentart: z.erkennung!.dokumentart, bgNummer: h.bgNummer }] });
   expect(((await dok.result()) as DokumentErgebnis).status).toBe('abgelegt');

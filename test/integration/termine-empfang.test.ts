@@ -158,6 +158,14 @@ test('Rollen: Sachbearbeitung sieht die Tagesansicht nicht; Kapazität nur für 
   expect(lies.neuantragSlots).toBe(3);
   expect(lies.standorte[0]!.schliesstage).toEqual(['2099-12-24']);
   KapazitaetStore.fuer(engine.cfg.dataDir).schreibe(KAP);
+  const wieder = await admin.request('/termine/kapazitaet/belegung', { form: { _csrf: csrf } });
+  expect(wieder.res.status).toBe(200);
+  expect(wieder.text).toMatch(/\d+ offene Termine geprüft, \d+ Belegungen gesetzt\./);
+  const empfangCsrf = csrfOf((await empfang.request('/termine')).text);
+  const verweigert = await empfang.request('/termine/kapazitaet/belegung', { form: { _csrf: empfangCsrf } });
+  expect(verweigert.res.status).toBe(403);
+  expect(verweigert.text).toContain('Ihre Rolle darf diese Seite nicht öffnen');
+  expect(audit().some((e) => e.actor === 'it-admin' && e.action === 'termine.belegung.wiederherstellen' && e.outcome === 'erfolg')).toBe(true);
   const eintraege = audit().filter((e) => e.action === 'termine.kapazitaet.aendern').map((e) => `${e.actor}:${e.outcome}`);
   expect(eintraege).toEqual(['it-admin:abgelehnt', 'it-admin:abgelehnt', 'it-admin:erfolg']);
   expect(audit().some((e) => e.actor === 'sb-leistung' && e.action === 'zugriff.verweigert')).toBe(true);

@@ -55,7 +55,7 @@ afterAll(async () => {
   await sink?.stop();
 });
 
-async function sync(tag: string): Promise<Array<{ tag: string; neuantraege: number; verarbeitet: number; fehler?: string }>> {
+async function sync(tag: string): Promise<{ tage: Array<{ tag: string; neuantraege: number; verarbeitet: number; fehler?: string }>; geloescht: number | null }> {
   return engine.client.workflow.execute(TERMIN_SYNC_WORKFLOW, { taskQueue: engine.cfg.temporal.taskQueue, workflowId: `termine-sync-test-${Date.now()}`, args: [{ ab: tag, tage: 1 }] });
 }
 
@@ -73,8 +73,9 @@ test('Neuantrag-Buchungen des Terminsystems werden zu Terminvergabe-Workflows; z
   const erwartet = sim.daten.buchungen(tag).filter((b) => /Neuantrag/.test(b.anliegen));
   expect(erwartet.length).toBeGreaterThan(1);
 
-  const [erster] = await sync(tag);
-  expect(erster).toEqual({ tag, neuantraege: erwartet.length, verarbeitet: erwartet.length });
+  const erster = await sync(tag);
+  expect(erster.tage).toEqual([{ tag, neuantraege: erwartet.length, verarbeitet: erwartet.length }]);
+  expect(erster.geloescht).toBe(0);
 
   const schluessel = new TerminSchluessel(pseudonymizerFuer(engine.cfg.dataDir));
   const id = schluessel.terminsystemId(extra.buchungsnummer);
@@ -86,8 +87,9 @@ test('Neuantrag-Buchungen des Terminsystems werden zu Terminvergabe-Workflows; z
 
   const query = `TaskQueue = '${engine.cfg.temporal.taskQueue}' AND WorkflowType = 'terminvergabe' AND ExecutionStatus = 'Running'`;
   const zaehle = async () => (await engine.client.workflow.count(query)).count;
-  const [zweiter] = await sync(tag);
-  expect(zweiter?.verarbeitet).toBe(erwartet.length);
+  const zweiter = await sync(tag);
+  expect(zweiter.tage[0]?.verarbeitet).toBe(erwartet.length);
+  expect(zweiter.geloescht).toBe(0);
   // visibility is eventually consistent: wait until it shows all workflows, then compare
   for (let i = 0; i < 50 && (await zaehle()) < erwartet.length; i += 1) await new Promise((r) => setTimeout(r, 200));
   expect(await zaehle()).toBe(erwartet.length);
@@ -96,4 +98,17 @@ test('Neuantrag-Buchungen des Terminsystems werden zu Terminvergabe-Workflows; z
   await sync(tag);
   expect((await zustand(id)).slot.uhrzeit).toBe('10:30');
   expect(await zaehle()).toBe(erwartet.length);
+
+  // moved to the next day, beyond this sync's window: cancelled, but it waits …
+  extra.tag = plusTage(tag, 1);
+  const dritter = await sync(tag);
+  expect(dritter.geloescht).toBe(1);
+  expect(await zustand(id)).toMatchObject({ status: 'abgesagt', grund: 'im Terminsystem gelöscht' });
+  const beschreibung = await engine.client.workflow.getHandle(id).describe();
+  expect(beschreibung.status.name).toBe('RUNNING');
+  // … and comes back when the sync reads the new day
+  await sync(extra.tag);
+  const z2 = await zustand(id);
+  expect(z2.status).toBe('bestaetigt');
+  expect(z2.slot.tag).toBe(extra.tag);
 }, 120_000);

@@ -324,6 +324,24 @@ test('Zwei (und zehn) gleichzeitige Anfragen auf den letzten Platz: genau eine g
   expect(new Set(belegt.values()).size).toBe(1);
 });
 
+test('Redis verloren: die Belegung wird aus den Terminvorgängen wiederhergestellt', async () => {
+  const s = neuerStandort(1);
+  const b = await bucheUndBestaetige(s, person());
+  const keys = await redis.keys(`termine:einheit:${s.id}:*`);
+  expect(keys).toHaveLength(2);
+  await redis.del(...keys);
+  const vorher = await dienst.freieZeiten(s.id, b.slot.tag);
+  expect(vorher.ok && vorher.slots.map((x) => x.uhrzeit)).toContain(b.slot.uhrzeit); // the danger
+  const r = await eventually(async () => {
+    const x = await dienst.ledgerWiederherstellen();
+    return (await redis.exists(...keys)) === 2 ? x : undefined;
+  }, 'ledger rebuilt');
+  expect(r.konflikte).toEqual([]);
+  const nachher = await dienst.freieZeiten(s.id, b.slot.tag);
+  expect(nachher.ok && nachher.slots.map((x) => x.uhrzeit)).not.toContain(b.slot.uhrzeit);
+  expect((await dienst.reserviere(s.id, b.slot.tag, b.slot.uhrzeit, person())).ok).toBe(false);
+});
+
 describe('Falsche Eingaben: klare Meldungen, nichts gebucht', () => {
   const post = (payload: Record<string, string>) =>
     inject({ method: 'POST', url: '/termin/reservieren', payload: new URLSearchParams(payload).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });

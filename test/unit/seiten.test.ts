@@ -18,6 +18,7 @@ import {
 } from '../../activities/erkennung/seiten';
 import { mehrseitenTiff, scanPdf, testseite } from '../../activities/erkennung/ocr-testseite';
 import { createLokaleOcr, type OcrEngine } from '../../activities/erkennung/ocr';
+import { alsScan, erzeugeTexte } from '../../testdaten/posteingang';
 
 async function textPdf(seiten: number): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -180,6 +181,19 @@ describe('seiten: rotation found by OCR', () => {
     expect(r.rotation).toBe(erwartet);
     expect(r.text).toContain('Weiterbewilligungsantrag');
     expect([r.breite, r.hoehe]).toEqual([1654, 2338]);
+    expect(r.meanConfidence).toBeGreaterThan(80);
+  }, 180_000);
+
+  it.each([
+    ['foto', 180, 8, 180],
+    ['fax', 90, 4, 270],
+    ['foto', 0, 2, 0],
+  ] as const)('a %s of a generated letter turned by %i° is found', async (stil, gedreht, index, erwartet) => {
+    const brief = erzeugeTexte(20261126, 2)[index]!;
+    const scan = await alsScan(brief, { stil, format: 'png', rotation: gedreht, seed: 200 + index });
+    const [seite] = await rendereAlleSeiten(scan.seiten[0]!, 'image/png');
+    const r = await ocr.erkenne(seite!.png, { region: 'kopf' });
+    expect(r.rotation).toBe(erwartet);
     expect(r.meanConfidence).toBeGreaterThan(80);
   }, 180_000);
 

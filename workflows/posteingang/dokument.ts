@@ -166,8 +166,9 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   const gruende: PruefGrund[] = [];
   if (input.freigegeben) gruende.push('freigegeben');
   if (!(erkennung.confidence >= policy.schwelle)) gruende.push('konfidenz');
+  if (zu.unbekannt && zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') gruende.push('haushalt-unbekannt');
   if (zu.zuordnung.art === 'vorschlag') gruende.push('vorschlag');
-  else if (zu.zuordnung.art === 'keine') gruende.push(zu.unbekannt ? 'haushalt-unbekannt' : 'kein-haushalt');
+  else if (zu.zuordnung.art === 'keine' && !zu.unbekannt) gruende.push('kein-haushalt');
 
   let eskalationAufgabe: string | undefined;
   async function pruefung(gr: PruefGrund[]): Promise<PruefEntscheidung & { teamId?: string }> {
@@ -197,13 +198,13 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
           faelligAm: plusTage(heute, policy.eskalationFristTage),
           bezug: { prozess: Prozess.POSTEINGANG, workflowId },
         };
+        eskalationAufgabe = id;
+        z.eskalationAufgabe = id;
         try {
           await startChild(AUFGABE_WORKFLOW, { workflowId: id, args: [a], parentClosePolicy: ParentClosePolicy.ABANDON });
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }
-        eskalationAufgabe = id;
-        z.eskalationAufgabe = id;
       }
       await condition(() => entscheidung !== undefined);
     }

@@ -1,13 +1,14 @@
 /**
  * terminSync: imports the Neuantrag bookings of the Landratsamt's Terminsystem (robot adapter)
  * for today and the next days into `terminvergabe` workflows (idempotent: id = HMAC of the
- * booking number; a moved booking updates its workflow by signal). Started by a schedule or
+ * booking number; a moved booking updates its workflow by signal; a vanished one is cancelled,
+ * its workflow waits a while in case it shows up on a later day). Started by a schedule or
  * by hand; one activity per day, so a failing day does not hold up the others.
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
-const { terminsystemAbgleich } = proxyActivities<Activities>({
+const { terminsystemAbgleich, terminsystemGeloeschte } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '3 minutes',
   retry: { initialInterval: '30 seconds', maximumInterval: '10 minutes', backoffCoefficient: 2, maximumAttempts: 5 },
@@ -28,17 +29,23 @@ function plusTage(tag: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function terminSync(input: TerminSyncInput = {}): Promise<Array<{ tag: string; neuantraege: number; verarbeitet: number; fehler?: string }>> {
+export async function terminSync(input: TerminSyncInput = {}): Promise<{ tage: Array<{ tag: string; neuantraege: number; verarbeitet: number; fehler?: string }>; geloescht: number | null }> {
   const ab = input.ab ?? berlin.format(new Date());
+  const tage = input.tage ?? 3;
   const out: Array<{ tag: string; neuantraege: number; verarbeitet: number; fehler?: string }> = [];
-  for (let i = 0; i < (input.tage ?? 3); i += 1) {
+  const gesehen: string[] = [];
+  for (let i = 0; i < tage; i += 1) {
     const tag = plusTage(ab, i);
     try {
       const r = await terminsystemAbgleich({ tag });
+      gesehen.push(...r.ids);
       out.push({ tag, neuantraege: r.neuantraege, verarbeitet: r.verarbeitet });
     } catch (err) {
       out.push({ tag, neuantraege: 0, verarbeitet: 0, fehler: (err as Error).message });
     }
   }
-  return out;
+  // Only a complete picture may say a booking is gone (a failed day would look empty).
+  if (out.some((d) => d.fehler)) return { tage: out, geloescht: null };
+  const { geloescht } = await terminsystemGeloeschte({ von: ab, bis: plusTage(ab, tage - 1), gesehen });
+  return { tage: out, geloescht };
 }

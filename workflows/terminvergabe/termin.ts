@@ -31,7 +31,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { ART, PROZESS, Prozess, QUELLE, STATUS, STICHTAG } from '../../domain/search-attributes';
 import {
-  ENDZUSTAENDE, TERMIN_ABSAGEN_UPDATE, TERMIN_BESTAETIGEN_UPDATE, TERMIN_EINCHECKEN_UPDATE, TERMIN_EXTERN_GEAENDERT_SIGNAL,
+  ENDZUSTAENDE, IM_TERMINSYSTEM_GELOESCHT, TERMIN_ABSAGEN_UPDATE, TERMIN_BESTAETIGEN_UPDATE, TERMIN_EINCHECKEN_UPDATE, TERMIN_EXTERN_GEAENDERT_SIGNAL,
   TERMIN_NICHT_ERSCHIENEN_UPDATE, TERMIN_UMBUCHEN_UPDATE, TERMIN_ZUSTAND_QUERY, mitPolicy, terminBriefId,
   type EincheckDaten, type ExternGeaendert, type TerminAntwort, type TerminErgebnis, type TerminInput, type TerminSlot,
   type TerminStatus, type TerminZustand, type UmbuchenAuftrag,
@@ -173,16 +173,21 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
   }));
 
   setHandler(terminExternGeaendertSignal, (e: ExternGeaendert) => {
-    if (z.status !== 'bestaetigt') return;
     if (e.slot === null) {
-      setze('abgesagt', 'im Terminsystem gelöscht');
+      if (z.status === 'bestaetigt') setze('abgesagt', IM_TERMINSYSTEM_GELOESCHT);
       return;
     }
-    if (e.slot.beginnMs !== slot.beginnMs || e.slot.standortId !== slot.standortId || e.slot.endeMs !== slot.endeMs) {
+    const zurueck = z.status === 'abgesagt' && z.grund === IM_TERMINSYSTEM_GELOESCHT;
+    if (z.status !== 'bestaetigt' && !zurueck) return;
+    if (zurueck || e.slot.beginnMs !== slot.beginnMs || e.slot.standortId !== slot.standortId || e.slot.endeMs !== slot.endeMs) {
       slot = e.slot;
       z.slot = slot;
       z.erinnert = false;
       upsertSearchAttributes([{ key: ART, value: slot.standortId }, { key: STICHTAG, value: tagDatum(slot.tag) }]);
+      if (zurueck) {
+        delete z.grund;
+        setze('bestaetigt');
+      }
       planVersion += 1;
     }
   });
@@ -228,34 +233,39 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
 
   // 2. Confirmed: confirmation, reminder, then check-in, no-show or cancellation.
   let gemeldet = -1;
-  while (z.status === 'bestaetigt') {
-    if (gemeldet !== planVersion) {
-      const erste = gemeldet === -1;
-      gemeldet = planVersion;
-      if (!(erste && input.bestaetigt)) await benachrichtige(erste ? 'bestaetigung' : 'umbuchung');
-      if (z.status !== 'bestaetigt') break;
+  for (;;) {
+    while (z.status === 'bestaetigt') {
+      if (gemeldet !== planVersion) {
+        const erste = gemeldet === -1;
+        gemeldet = planVersion;
+        if (!(erste && input.bestaetigt)) await benachrichtige(erste ? 'bestaetigung' : 'umbuchung');
+        if (z.status !== 'bestaetigt') break;
+      }
+      const t = jetzt();
+      const erinnerungAm = slot.beginnMs - policy.erinnerungVorherMs;
+      // A booking made inside the reminder window needs no reminder.
+      const erinnern = !z.erinnert && erinnerungAm > z.reserviertAmMs && slot.beginnMs > t;
+      if (erinnern && t >= erinnerungAm) {
+        z.erinnert = true;
+        await benachrichtige('erinnerung');
+        continue;
+      }
+      const verpasstAm = slot.beginnMs + policy.nichtErschienenNachMs;
+      if (t >= verpasstAm) {
+        await exklusiv(async () => {
+          if (z.status !== 'bestaetigt') return;
+          if (online) await ledger.terminGibEinheitenFrei({ slot, owner: owner() });
+          setze('nicht_erschienen', 'nicht erschienen (Zeit abgelaufen)');
+        });
+        break;
+      }
+      const naechstes = erinnern ? Math.min(erinnerungAm, verpasstAm) : verpasstAm;
+      // Wake on any change not yet announced (also one that came in while a message was being sent).
+      await condition(() => z.status !== 'bestaetigt' || planVersion !== gemeldet, Math.max(1, naechstes - t));
     }
-    const t = jetzt();
-    const erinnerungAm = slot.beginnMs - policy.erinnerungVorherMs;
-    // A booking made inside the reminder window needs no reminder.
-    const erinnern = !z.erinnert && erinnerungAm > z.reserviertAmMs && slot.beginnMs > t;
-    if (erinnern && t >= erinnerungAm) {
-      z.erinnert = true;
-      await benachrichtige('erinnerung');
-      continue;
-    }
-    const verpasstAm = slot.beginnMs + policy.nichtErschienenNachMs;
-    if (t >= verpasstAm) {
-      await exklusiv(async () => {
-        if (z.status !== 'bestaetigt') return;
-        if (online) await ledger.terminGibEinheitenFrei({ slot, owner: owner() });
-        setze('nicht_erschienen', 'nicht erschienen (Zeit abgelaufen)');
-      });
-      break;
-    }
-    const naechstes = erinnern ? Math.min(erinnerungAm, verpasstAm) : verpasstAm;
-    // Wake on any change not yet announced (also one that came in while a message was being sent).
-    await condition(() => z.status !== 'bestaetigt' || planVersion !== gemeldet, Math.max(1, naechstes - t));
+    // A booking deleted in the Terminsystem may come back (moved to a day the sync had not read yet).
+    if (!online && z.status === 'abgesagt' && z.grund === IM_TERMINSYSTEM_GELOESCHT && (await condition(() => z.status === 'bestaetigt', policy.wiederkehrMs))) continue;
+    break;
   }
   await condition(() => beschaeftigt === 0);
 
