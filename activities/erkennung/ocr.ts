@@ -4,11 +4,13 @@
  * OCR pool process (workers/ocr-pool.ts) is in ./ocr-pool-client.ts and implements the same port.
  *
  * Rotation: tesseract's OSD needs the legacy engine's osd.traineddata, which we do not ship.
- * Instead, cheaply (measured in bench/ocr.ts): a projection profile of a small copy of the page
- * tells whether text lines run horizontally (0°/180°) or vertically (90°/270°). The page is read
- * in the likelier orientation; a clear reading (enough words, mean confidence ≥ 80) is kept, so
- * upright pages cost nothing extra. Otherwise strips of the page at half resolution are read
- * turned by each candidate angle and the best (mean confidence × words) wins.
+ * Instead, cheaply (measured in bench/ocr.ts): a projection profile of the middle of the page
+ * tells whether text lines run horizontally (0°/180°) or vertically (90°/270°); when it is unsure
+ * (faxes, photos), a landscape image counts as turned. The page is read in the likelier
+ * orientation; a clear reading (≥ 6 words of ≥ 3 letters in flat boxes, mean confidence ≥ 80)
+ * is kept, so upright pages cost only the profile (~40 ms). Otherwise a band of the page at half
+ * resolution is read turned by each candidate angle and the best (mean confidence × words) wins.
+ * Tesseract's own vertical-text detection is off, so text read sideways cannot look clear.
  */
 import fs from 'node:fs';
 import os from 'node:os';

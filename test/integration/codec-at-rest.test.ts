@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { eingangWorkflowId, type EingangErgebnis } from '../../domain/eingang';
+import { eingangWorkflowId } from '../../domain/eingang';
+import { DateiQueries, DateiUpdates, type DateiErgebnis, type DateiZustand } from '../../domain/posteingang';
+import { eventually } from '../helpers/engine';
 import { testStack } from '../helpers/env';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 
@@ -25,13 +27,20 @@ test('a marker in the workflow input is not in temporal.db, and the result is co
   fs.mkdirSync(storeDir, { recursive: true });
   fs.writeFileSync(path.join(storeDir, `${hash}.pdf`), content);
 
-  const result = (await engine.client.workflow.execute('posteingang', {
+  // Not a readable PDF: the file waits in quarantine; the workflow still knows its (encrypted) name.
+  const handle = await engine.client.workflow.start('posteingang', {
     taskQueue: engine.cfg.temporal.taskQueue,
     workflowId: eingangWorkflowId(hash),
     args: [{ contentHash: hash, quelle: 'scanner', eingangsdatum: '2026-11-26', fileName: `${marker}.pdf`, mediaType: 'application/pdf', bytes: content.length, storedPath: path.relative(engine.cfg.dataDir, path.join(storeDir, `${hash}.pdf`)) }],
-  })) as EingangErgebnis;
-  expect(result.status).toBe('registriert');
-  expect(result.status === 'registriert' && result.record.fileName).toBe(`${marker}.pdf`);
+  });
+  const zustand = await eventually(async () => {
+    const z = await handle.query<DateiZustand>(DateiQueries.ZUSTAND);
+    return z.status === 'quarantaene' ? z : undefined;
+  }, 'file in quarantine');
+  expect(zustand.dateiname).toBe(`${marker}.pdf`);
+  await handle.executeUpdate(DateiUpdates.QUARANTAENE, { args: [{ wer: 'it-admin', aktion: 'verwerfen', grund: `Testdatei ${marker}` }] });
+  const result = (await handle.result()) as DateiErgebnis;
+  expect(result.status).toBe('verworfen');
 
   const dbDir = testStack().root;
   const dbFiles = fs.readdirSync(dbDir).filter((f) => f.startsWith('temporal.db'));

@@ -63,7 +63,7 @@ async function zustand(id: string): Promise<TerminZustand> {
   return engine.client.workflow.getHandle(id).query<TerminZustand>(TERMIN_ZUSTAND_QUERY);
 }
 
-test('Neuantrag-Buchungen des Terminsystems werden zu Terminvergabe-Workflows; zweiter Abgleich ändert nichts; verschobene Buchung wird nachgeführt', async () => {
+test('Neuantrag-Buchungen des Terminsystems werden zu Terminvergabe-Workflows; zweiter Abgleich ändert nichts; verschobene Buchung wird nachgeführt, gelöschte abgesagt und bei Wiederkehr reaktiviert', async () => {
   const tag = werktag();
   const extra: Buchung = {
     buchungsnummer: `B-TEST-${Date.now()}`, standort: 'jc-nord', tag, uhrzeit: '08:15', dauerMinuten: 60, anliegen: 'Neuantrag Bürgergeld',
