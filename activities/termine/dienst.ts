@@ -159,7 +159,7 @@ export class TerminDienst {
   async tagesliste(standortId: string, tag: string): Promise<Array<{ terminId: string; zustand: TerminZustand }>> {
     if (!/^[a-z0-9-]{1,40}$/.test(standortId) || !/^\d{4}-\d{2}-\d{2}$/.test(tag)) return [];
     const naechster = new Date(Date.parse(`${tag}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufArt = '${standortId}' AND AktenlaufStichtag >= '${tag}T00:00:00Z' AND AktenlaufStichtag < '${naechster}T00:00:00Z'`;
+    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufArt = '${standortId}' AND AktenlaufStichtag >= '${tag}T00:00:00Z' AND AktenlaufStichtag < '${naechster}T00:00:00Z' AND TaskQueue = '${this.o.taskQueue.replace(/'/g, '')}'`;
     const ids: string[] = [];
     for await (const wf of this.o.temporal.workflow.list({ query, pageSize: 500 })) {
       if (ids.length >= 500) break;
@@ -182,7 +182,7 @@ export class TerminDienst {
    */
   async ledgerWiederherstellen(): Promise<{ termine: number; belegt: number; konflikte: string[] }> {
     const kap = this.kapazitaet();
-    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufQuelle = 'online' AND ExecutionStatus = 'Running'`;
+    const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufQuelle = 'online' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.o.taskQueue.replace(/'/g, '')}'`;
     let termine = 0;
     let belegt = 0;
     const konflikte: string[] = [];

@@ -242,7 +242,7 @@ export function createTermineActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const gesehen = new Set(a.gesehen);
       const bisExklusiv = new Date(Date.parse(`${a.bis}T00:00:00Z`) + 86_400_000).toISOString();
-      const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufQuelle = 'terminsystem' AND AktenlaufStatus = 'bestaetigt' AND ExecutionStatus = 'Running' AND AktenlaufStichtag >= '${a.von}T00:00:00Z' AND AktenlaufStichtag < '${bisExklusiv}'`;
+      const query = `AktenlaufProzess = '${Prozess.TERMINVERGABE}' AND AktenlaufQuelle = 'terminsystem' AND AktenlaufStatus = 'bestaetigt' AND ExecutionStatus = 'Running' AND AktenlaufStichtag >= '${a.von}T00:00:00Z' AND AktenlaufStichtag < '${bisExklusiv}' AND TaskQueue = '${ctx.info.taskQueue}'`;
       let geloescht = 0;
       for await (const wf of ctx.client.workflow.list({ query })) {
         if (gesehen.has(wf.workflowId)) continue;
