@@ -253,6 +253,7 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
       } catch {
         /* not started yet, or the server is restarting */
       }
+      melde?.(hashes.length - offen.size);
     }
     // A file in quarantine never starts its document: count it from the file workflow.
     for (const hash of hashes) {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { regelnPfad } from './regeln';
 
 /** Threshold measured by bench/recognition.ts (validation split, ≤ 1 % error among auto-filed). */
-export const STANDARD_SCHWELLE = 0.48;
+export const STANDARD_SCHWELLE = 0.58;
 
 export interface ErkennungsKonfig {
   schwelle: number;
