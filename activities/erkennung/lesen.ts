@@ -43,6 +43,13 @@ export interface LeseOptionen {
   fortschritt?: (fertig: number, gesamt: number) => void;
   /** Pages in flight at once (rendered, waiting for or in OCR). Default 8. */
   parallel?: number;
+  /**
+   * Render born-digital pages (text layer) too, to find barcodes and separator sheets on them.
+   * Default from env `LESEN_TEXTSEITEN_RENDERN=1`, else off: born-digital files (uploads, letters
+   * generated elsewhere) carry no separator sheets, and rendering costs seconds per page; the
+   * console renders previews of such pages on demand. Searchable scans yield their embedded image anyway.
+   */
+  textSeitenRendern?: boolean;
   /** Rendering options passed to seiten.ts (dpi, limits). */
   render?: RenderOptionen;
   /** Long side of stored page images in px (default 1700 ≈ 145 dpi for A4). */
@@ -72,7 +79,7 @@ export async function leseDatei(inhalt: Buffer, mediaType: string, opts: LeseOpt
   const laufend = new Set<Promise<unknown>>();
   const ergebnisse: Promise<Seite>[] = [];
   let fertig = 0;
-  for await (const bild of rendereSeiten(inhalt, mediaType as SeitenMediaType, { textSeitenRendern: true, ...opts.render })) {
+  for await (const bild of rendereSeiten(inhalt, mediaType as SeitenMediaType, { textSeitenRendern: opts.textSeitenRendern ?? process.env.LESEN_TEXTSEITEN_RENDERN === '1', ...opts.render })) {
     while (laufend.size >= parallel) await Promise.race(laufend);
     const p = leseSeite(bild, opts, konfig, speichern).then((s) => {
       fertig++;

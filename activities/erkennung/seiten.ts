@@ -301,11 +301,13 @@ async function* pdfSeiten(inhalt: Buffer, o: Optionen, nurSeite?: number): Async
       if (nurSeite !== undefined && nr !== nurSeite) continue;
       const textlayer = texte.get(nr) ?? '';
       const hatText = zeichenOhneLeerraum(textlayer) >= o.minTextlayerZeichen;
-      if (hatText && !o.textSeitenRendern) {
+      // A page with a text layer is not rendered unless asked; a searchable scan (text layer over
+      // one full-page image) still yields its image, which costs only the decoding.
+      const eingebettet = pdf.lib && (!hatText || !o.textSeitenRendern) ? eingebettetesBild(pdf.lib, nr - 1, o.maxPixel) : undefined;
+      if (hatText && !o.textSeitenRendern && !eingebettet) {
         yield { nr, png: LEER, breite: 0, hoehe: 0, textlayer, dpi: 0, herkunft: 'keins' };
         continue;
       }
-      const eingebettet = !hatText && pdf.lib ? eingebettetesBild(pdf.lib, nr - 1, o.maxPixel) : undefined;
       if (eingebettet) {
         const n = await normalisiere(eingebettet, o);
         yield { nr, png: n.png, breite: n.breite, hoehe: n.hoehe, textlayer, dpi: n.dpi, herkunft: 'eingebettet' };

@@ -91,7 +91,7 @@ test('up, doctor green, intake to console, clean stop, restart keeps the data', 
   expect(first.output()).toContain(`Konsole:            ${consoleUrl}`);
   const runDir = path.join(dataDir, 'run');
   const pids = pidsOf(runDir);
-  expect(pids.length).toBe(7); // temporal, redis, worker, simulators, robots, console, intake
+  expect(pids.length).toBe(8); // temporal, redis, worker, simulators, robots, ocr-pool, console, intake
 
   const doctor = spawnSync(process.execPath, [BIN, 'doctor', '--json'], { env, encoding: 'utf8', timeout: 60000 });
   const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ id: string; ok: boolean }> };
