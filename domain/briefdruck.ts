@@ -92,6 +92,8 @@ export interface BriefZustand {
   postausgangsdatum?: string;
   bekanntgabedatum?: string;
   eakteDokumentId?: string;
+  /** Posted but not filed (no BG-Nummer yet): the German note, e.g. "nicht abgelegt: keine Bedarfsgemeinschaft". */
+  hinweis?: string;
   /** Workflow id of the open Aufgabe, while a person has to decide. */
   aufgabeWorkflowId?: string;
 }

@@ -7,6 +7,8 @@
  * workflow retries. The letter workflow renders (or takes) the PDF, checks it, joins the day's
  * batch, follows it to the post, files it into the E-Akte with its Postausgangsdatum and
  * returns the result; a rejected letter waits for a person (Aufgabe DRUCK_ABGELEHNT).
+ * A letter without BG-Nummer (e.g. an appointment confirmation for a Neuantrag: there is no
+ * Bedarfsgemeinschaft yet) is posted the same way but not filed: its result says so (`hinweis`).
  */
 export const BRIEF_WORKFLOW = 'zentraldruckBrief';
 
@@ -32,8 +34,11 @@ export interface BriefAuftrag {
   briefId: string;
   art: BriefArt;
   empfaenger: Anschrift;
-  /** BG-Nummer the letter belongs to (E-Akte filing); travels only in the encrypted payload. */
-  bgNummer: string;
+  /**
+   * BG-Nummer the letter belongs to (E-Akte filing); travels only in the encrypted payload.
+   * Absent or empty: the person has no Bedarfsgemeinschaft yet; the letter is posted, not filed.
+   */
+  bgNummer?: string;
   /** Team that answers questions (Zeichen / Ansprechpartner) and gets rejects. */
   teamId: string;
   /** Template data, by art (e.g. bwzEnde, frist, termin). German field names. */
@@ -50,9 +55,20 @@ export type BriefErgebnis =
       postausgangsdatum: string;
       /** Bekanntgabe by fiction: 4th day after posting (§37 Abs. 2 SGB X, since 2025). */
       bekanntgabedatum: string;
+      /** Document id in the E-Akte; '' when the letter was not filed (see `hinweis`). */
       eakteDokumentId: string;
+      /** Set when the posted letter was not filed, e.g. NICHT_ABGELEGT_OHNE_BG. */
+      hinweis?: string;
     }
   | { status: 'abgebrochen'; grund: string };
+
+/** Result note of a posted letter without BG-Nummer: nothing in the E-Akte to file it into yet. */
+export const NICHT_ABGELEGT_OHNE_BG = 'nicht abgelegt: keine Bedarfsgemeinschaft';
+
+/** True when the letter has a BG-Nummer to file it under. */
+export function hatBedarfsgemeinschaft(bgNummer: string | undefined): bgNummer is string {
+  return typeof bgNummer === 'string' && bgNummer.trim() !== '';
+}
 
 /** Deterministic child workflow id for a letter. */
 export function briefWorkflowId(briefId: string): string {

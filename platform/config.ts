@@ -53,6 +53,9 @@ export const envSchema = z.object({
   SIMULATOR_PORT: port.default(4010),
   SIMULATOR_HOUSEHOLDS: positiveInt.max(200000).default(2000),
   SIMULATOR_SEED: z.coerce.number().int().default(20261126),
+
+  OTEL_TRACING: z.enum(['0', '1', '']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -113,6 +116,8 @@ export interface Config {
   };
   simulators: { port: number; households: number; seed: number; dir: string };
   runDir: string;
+  /** OpenTelemetry tracing (platform/tracing.ts): off unless OTEL_TRACING=1 or an OTLP endpoint is set. */
+  tracing: { enabled: boolean; endpoint?: string; file: string };
 }
 
 export class ConfigError extends Error {
@@ -178,5 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     simulators: { port: e.SIMULATOR_PORT, households: e.SIMULATOR_HOUSEHOLDS, seed: e.SIMULATOR_SEED, dir: path.join(dataDir, 'sim') },
     runDir: path.join(dataDir, 'run'),
+    tracing: {
+      enabled: e.OTEL_TRACING === '1' || (e.OTEL_TRACING !== '0' && Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT)),
+      endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      file: path.join(dataDir, 'traces', 'spans.jsonl'),
+    },
   };
 }

@@ -9,6 +9,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import type { Config } from './config';
 import { AesGcmCodec, loadKeyRing, type KeyRingSource } from './codec';
 import { ALL_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { activeTracing, tracingFromEnv } from './tracing';
 
 export const failureConverterPath = require.resolve('./failure-converter');
 
@@ -26,7 +27,9 @@ export async function connect(address: string, timeoutMs = 5000): Promise<Connec
 }
 
 export function makeClient(connection: Connection, namespace: string, codec: AesGcmCodec): Client {
-  return new Client({ connection, namespace, dataConverter: dataConverter(codec) });
+  // With tracing on (platform/tracing.ts), starts/signals/queries carry the trace context to the workflow.
+  const tracing = activeTracing() ?? tracingFromEnv();
+  return new Client({ connection, namespace, dataConverter: dataConverter(codec), ...(tracing ? { interceptors: { workflow: tracing.clientInterceptors() } } : {}) });
 }
 
 const SA_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {

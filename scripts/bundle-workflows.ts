@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../platform/temporal';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../platform/tracing';
 
 export async function buildWorkflowBundle(): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     failureConverterPath,
+    // Always bundled (tracing on or off), so the prebuilt bundle equals the one built from source.
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   return code;

@@ -14,6 +14,7 @@ import { runMain, signalReady } from '../platform/lifecycle';
 import { codecFromConfig, connect, dataConverter, makeClient } from '../platform/temporal';
 import { ensureEngineSchedules } from './schedules';
 import type { AesGcmCodec } from '../platform/codec';
+import { WORKFLOW_INTERCEPTOR_MODULES, activeTracing, installTracing, noopWorkflowSinks, shutdownTracing, type Tracing } from '../platform/tracing';
 
 export const WORKFLOW_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
 
@@ -28,6 +29,8 @@ export interface EngineWorkerOptions {
   maxCachedWorkflows?: number;
   /** Tests only: activities added to (or replacing) the engine's. */
   extraActivities?: Record<string, (...args: never[]) => Promise<unknown>>;
+  /** OpenTelemetry tracing; default: the process's installed tracing (platform/tracing.ts), if any. */
+  tracing?: Tracing;
 }
 
 export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker> {
@@ -39,8 +42,15 @@ export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker
     ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     dataConverter: dataConverter(o.codec),
   };
+  // The OTel workflow interceptors are in every bundle; their spans go to the `exporter` sink (no-op when off).
+  const tracing = o.tracing ?? activeTracing();
+  opts.sinks = tracing ? tracing.sinks() : noopWorkflowSinks();
+  opts.interceptors = { ...(tracing ? { activity: tracing.activityInterceptors() } : {}) };
   if (o.workflowBundleCode) opts.workflowBundle = { code: o.workflowBundleCode };
-  else opts.workflowsPath = require.resolve('../workflows');
+  else {
+    opts.workflowsPath = require.resolve('../workflows');
+    opts.interceptors.workflowModules = WORKFLOW_INTERCEPTOR_MODULES;
+  }
   return Worker.create(opts);
 }
 
@@ -48,6 +58,7 @@ if (require.main === module) {
   const cfg = loadConfig();
   const log = createLogger('worker', cfg.logLevel);
   runMain(log, async (signal) => {
+    installTracing(cfg.tracing, { serviceName: 'aktenlauf-worker' });
     const { codec } = codecFromConfig(cfg, false);
     const connection = await NativeConnection.connect({ address: cfg.temporal.address });
     const workflowBundleCode = fs.existsSync(WORKFLOW_BUNDLE) ? fs.readFileSync(WORKFLOW_BUNDLE, 'utf8') : undefined;
@@ -70,5 +81,6 @@ if (require.main === module) {
     await worker.runUntil(new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
     await connectors.close();
     await connection.close();
+    await shutdownTracing();
   });
 }

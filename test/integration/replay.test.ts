@@ -11,6 +11,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { codecFromConfig, dataConverter } from '../../platform/temporal';
+import { noopWorkflowSinks } from '../../platform/tracing';
 import { testConfig, testStack } from '../helpers/env';
 
 const DIR = path.join(__dirname, '..', 'histories');
@@ -38,7 +39,7 @@ test.each(files)('%s replays against the current workflow code', async (file) =>
   const history = temporal.api.history.v1.History.fromObject(saved);
   const { codec } = codecFromConfig(testConfig(), false);
   await Worker.runReplayHistory(
-    { workflowBundle: { code: fs.readFileSync(testStack().bundlePath, 'utf8') }, dataConverter: dataConverter(codec) },
+    { workflowBundle: { code: fs.readFileSync(testStack().bundlePath, 'utf8') }, dataConverter: dataConverter(codec), sinks: noopWorkflowSinks() },
     history,
     saved.workflowId,
   );

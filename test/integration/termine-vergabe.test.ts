@@ -26,7 +26,10 @@ import { schliesseTermineLaufzeit } from '../../activities/termine';
 import { beendePdfLeser } from '../../connectors/druckzentrum/pdf-text';
 import { STANDARD_KAPAZITAET, buchbareTage, type Kapazitaet, type Standort } from '../../domain/termine';
 import { terminBriefId, type TerminPerson, type TerminSlot, type TerminZustand } from '../../domain/termine-vorgang';
-import { briefWorkflowId } from '../../domain/zentraldruck';
+import { briefWorkflowId, NICHT_ABGELEGT_OHNE_BG, type BriefErgebnis } from '../../domain/zentraldruck';
+import { ANNAHMESCHLUSS_SIGNAL, BRIEF_ZUSTAND_QUERY, type BriefZustand } from '../../domain/briefdruck';
+import { aufgabeWorkflowId } from '../../domain/aufgabe';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ART } from '../../domain/search-attributes';
 import type { RunningMailSink } from '../../connectors/mail/simulator';
 
@@ -116,7 +119,11 @@ beforeAll(async () => {
   sink = world.simulators.running.find((r) => r.spec.id === 'mail')!.sim as RunningMailSink;
   process.env.MAIL_SMTP_URL = sink.url;
   process.env.REDIS_URL = testStack().redisUrl;
+  const poll = process.env.ZENTRALDRUCK_STATUS_POLL_S;
+  process.env.ZENTRALDRUCK_STATUS_POLL_S = '5'; // the letter test follows its batch to the post
   engine = await startTestEngine({}, { connectors: world.connectors });
+  if (poll === undefined) delete process.env.ZENTRALDRUCK_STATUS_POLL_S;
+  else process.env.ZENTRALDRUCK_STATUS_POLL_S = poll;
   redis = new Redis(testStack().redisUrl);
   app = Fastify();
   await app.register(fastifyFormbody);
@@ -274,7 +281,18 @@ test('Ohne E-Mail-Adresse geht die Bestätigung als Brief an den Zentraldruck', 
   expect(desc.type).toBe('zentraldruckBrief');
   expect(desc.typedSearchAttributes.get(ART)).toBe('TERMIN_BESTAETIGUNG');
   expect(mailsAn('max@example.org')).toHaveLength(0);
-});
+  // No BG-Nummer yet (Neuantrag): the letter is posted and not filed; nobody has to act.
+  const brief = engine.client.workflow.getHandle(briefId);
+  const z = await eventually(async () => {
+    const q = await brief.query<BriefZustand>(BRIEF_ZUSTAND_QUERY);
+    return q.status === 'wartet_auf_batch' ? q : undefined;
+  }, 'letter waits for its batch', 45_000);
+  await engine.client.workflow.getHandle(z.batchWorkflowId!).signal(ANNAHMESCHLUSS_SIGNAL);
+  const r = (await brief.result()) as BriefErgebnis;
+  expect(r).toMatchObject({ status: 'versendet', eakteDokumentId: '', hinweis: NICHT_ABGELEGT_OHNE_BG });
+  await expect(engine.client.workflow.getHandle(aufgabeWorkflowId(briefId, 'DRUCK_ABGELEHNT')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  expect((await brief.query<BriefZustand>(BRIEF_ZUSTAND_QUERY)).aufgabeWorkflowId).toBeUndefined();
+}, 120_000);
 
 test('Nicht erschienen: Platz frei, freundliche Einladung zur neuen Buchung', async () => {
   const s = neuerStandort(1);

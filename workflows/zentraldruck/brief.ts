@@ -12,6 +12,11 @@
  * (result 'abgebrochen'). Exactly once: the letter workflow id is deterministic, the batch
  * dedups by letter id, the centre dedups by batch id.
  *
+ * A letter without BG-Nummer (no Bedarfsgemeinschaft yet, e.g. a Neuantrag's appointment letter)
+ * is posted the same way and then not filed: result and `zustand` carry the note
+ * "nicht abgelegt: keine Bedarfsgemeinschaft". The branch depends only on the input, so histories
+ * of letters with a BG-Nummer replay unchanged.
+ *
  * Query `zustand` gives status, kind, reason, dates and batch (no personal data).
  */
 import {
@@ -28,7 +33,7 @@ import {
 import { bekanntgabedatum, deutschesDatum, feiertageVon, naechsterArbeitstagAbHeute, plusTage } from '../../domain/fristen';
 import { ART, PROZESS, Prozess, STATUS, STICHTAG, TEAM } from '../../domain/search-attributes';
 import { berlinDate } from '../../domain/zeit';
-import type { BriefAuftrag, BriefErgebnis } from '../../domain/zentraldruck';
+import { hatBedarfsgemeinschaft, NICHT_ABGELEGT_OHNE_BG, type BriefAuftrag, type BriefErgebnis } from '../../domain/zentraldruck';
 
 const lokal = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -73,6 +78,7 @@ function grundAus(err: unknown): { grund: string; code?: string } | undefined {
 
 export async function zentraldruckBrief(auftrag: BriefAuftrag, optionen: BriefOptionen = {}): Promise<BriefErgebnis> {
   const workflowId = workflowInfo().workflowId;
+  const bgNummer = hatBedarfsgemeinschaft(auftrag.bgNummer) ? auftrag.bgNummer : undefined;
   const z: BriefZustand = { status: 'angefordert', art: auftrag.art, teamId: auftrag.teamId, versuch: 1 };
   const ergebnisse: DruckErgebnis[] = [];
   let entscheidung: { art: 'erneut' | 'verwerfen'; e: Entscheidung } | undefined;
@@ -107,7 +113,7 @@ export async function zentraldruckBrief(auftrag: BriefAuftrag, optionen: BriefOp
   if (frueher) {
     // The same letter was requested again after its workflow had finished: never post twice.
     setze(frueher.status === 'versendet' ? 'versendet' : 'abgebrochen', frueher.status === 'versendet'
-      ? { postausgangsdatum: frueher.postausgangsdatum, bekanntgabedatum: frueher.bekanntgabedatum, eakteDokumentId: frueher.eakteDokumentId }
+      ? { postausgangsdatum: frueher.postausgangsdatum, bekanntgabedatum: frueher.bekanntgabedatum, eakteDokumentId: frueher.eakteDokumentId || undefined, hinweis: frueher.hinweis }
       : { grund: frueher.grund });
     return frueher;
   }
@@ -124,14 +130,14 @@ export async function zentraldruckBrief(auftrag: BriefAuftrag, optionen: BriefOp
       art: 'DRUCK_ABGELEHNT',
       titel: `Brief nicht versandt: ${ART_TEXT[auftrag.art]}`,
       beschreibung:
-        `Der Brief „${ART_TEXT[auftrag.art]}“ für die Bedarfsgemeinschaft ${auftrag.bgNummer} wurde nicht versandt.\n` +
+        `Der Brief „${ART_TEXT[auftrag.art]}“ ${bgNummer ? `für die Bedarfsgemeinschaft ${bgNummer}` : '(noch ohne Bedarfsgemeinschaft)'} wurde nicht versandt.\n` +
         `Grund: ${grund}\n` +
         'Bitte prüfen Sie den Brief (Anschrift, Daten, Vorlage). Danach im Postausgang „Erneut senden“ oder „Verwerfen“ wählen.',
       teamId: auftrag.teamId,
       bereich: 'leistung',
       prioritaet: 'hoch',
       faelligAm: naechsterArbeitstagAbHeute(plusTage(heute, policy.aufgabeFristTage), feiertageVon(policy.land)),
-      bezug: { prozess: Prozess.ZENTRALDRUCK, workflowId, bgNummer: auftrag.bgNummer },
+      bezug: { prozess: Prozess.ZENTRALDRUCK, workflowId, ...(bgNummer ? { bgNummer } : {}) },
     };
     try {
       await startChild(AUFGABE_WORKFLOW, { workflowId: aufgabeId, parentClosePolicy: ParentClosePolicy.ABANDON, args: [input] });
@@ -206,11 +212,16 @@ export async function zentraldruckBrief(auftrag: BriefAuftrag, optionen: BriefOp
     const postausgangsdatum = ergebnis.postausgangsdatum;
     const bekanntgabe = bekanntgabedatum(postausgangsdatum);
     setze('uebergeben', { batchId: ergebnis.batchId, postausgangsdatum, bekanntgabedatum: bekanntgabe });
+    if (!bgNummer) {
+      // No Bedarfsgemeinschaft yet: nothing in the E-Akte to file the letter into; it is out, that is all.
+      setze('versendet', { hinweis: NICHT_ABGELEGT_OHNE_BG });
+      return { status: 'versendet', postausgangsdatum, bekanntgabedatum: bekanntgabe, eakteDokumentId: '', hinweis: NICHT_ABGELEGT_OHNE_BG };
+    }
     const betreff = `${auftrag.daten.betreff?.trim() || ART_TEXT[auftrag.art]} vom ${deutschesDatum(postausgangsdatum)}`;
     let ablage: { dokumentId: string } | undefined;
     while (!ablage) {
       try {
-        ablage = await extern.legeBriefAb({ briefId: auftrag.briefId, pdfPfad: brief.pdfPfad, bgNummer: auftrag.bgNummer, art: auftrag.art, betreff, postausgangsdatum });
+        ablage = await extern.legeBriefAb({ briefId: auftrag.briefId, pdfPfad: brief.pdfPfad, bgNummer, art: auftrag.art, betreff, postausgangsdatum });
       } catch (err) {
         const g = grundAus(err);
         if (!g) throw err;

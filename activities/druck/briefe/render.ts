@@ -43,7 +43,8 @@ export interface BriefDaten {
   briefId: string;
   art: Exclude<BriefArt, 'FACHVERFAHREN_BESCHEID'>;
   empfaenger: Anschrift;
-  bgNummer: string;
+  /** Absent or empty (no Bedarfsgemeinschaft yet): no BG-Nummer line in the Informationsblock. */
+  bgNummer?: string;
   teamId: string;
   daten: Record<string, string>;
   /** Letter date YYYY-MM-DD. */
@@ -165,7 +166,8 @@ function briefkopf(s: Seiten, f: Stifte, a: Absender, b: BriefDaten): void {
     ['Telefon', b.daten.telefon?.trim() || a.telefon],
   ];
   if (a.email) info.push(['E-Mail', a.email]);
-  info.push(['BG-Nummer', b.bgNummer], ['Datum', deutschesDatum(b.datum)]);
+  if (b.bgNummer?.trim()) info.push(['BG-Nummer', b.bgNummer.trim()]);
+  info.push(['Datum', deutschesDatum(b.datum)]);
   info.forEach(([k, v], i) => {
     schreibe(p, k, 125, 50 + i * 4.5, 7.5, f.normal, 0.3);
     schreibe(p, v, 150, 50 + i * 4.5, passend(v, f.normal, 8.5, 40), f.normal);
@@ -202,7 +204,7 @@ function wbaFormular(s: Seiten, f: Stifte, a: Absender, b: BriefDaten): void {
     linie(LINKS, y + 6.5, RECHTS);
     y += 12;
   };
-  feld('BG-Nummer', b.bgNummer);
+  feld('BG-Nummer', b.bgNummer?.trim() ?? '');
   feld('Name, Vorname der antragstellenden Person', b.empfaenger.name.replace(/^(Frau|Herrn?)\s+/, ''));
   feld('Anschrift', `${b.empfaenger.strasse}, ${b.empfaenger.plz} ${b.empfaenger.ort}`);
   feld('Telefon (freiwillig)');
