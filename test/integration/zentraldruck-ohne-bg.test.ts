@@ -57,8 +57,9 @@ test('a letter without BG-Nummer is posted, not filed, and no Aufgabe is started
   await engine.client.workflow.getHandle(zOhne.batchWorkflowId!).signal(ANNAHMESCHLUSS_SIGNAL);
   const [rOhne, rLeer, rMit] = (await Promise.all([hOhne.result(), hLeer.result(), hMit.result()])) as BriefErgebnis[];
 
-  for (const [a, r, h] of [[ohne, rOhne, hOhne], [leer, rLeer, hLeer]] as const) {
-    if (r!.status !== 'versendet') throw new Error(`not posted: ${JSON.stringify(r)}`);
+  for (const [a, e, h] of [[ohne, rOhne, hOhne], [leer, rLeer, hLeer]] as const) {
+    const r = e!;
+    if (r.status !== 'versendet') throw new Error(`not posted: ${JSON.stringify(r)}`);
     expect(r).toEqual({ status: 'versendet', postausgangsdatum: r.postausgangsdatum, bekanntgabedatum: bekanntgabedatum(r.postausgangsdatum), eakteDokumentId: '', hinweis: NICHT_ABGELEGT_OHNE_BG });
     // Posted: handed to the centre once and archived there.
     expect(archivierteBriefe(a.briefId)).toBe(1);
