@@ -14,6 +14,7 @@ import { killStale, spawnManaged, stopManaged, type ManagedProcess } from '../sc
 import { ensureRedis, redactUrl } from '../scripts/stack/redis';
 import { devServerOptionsFromConfig, ensureTemporalCli, startDevServer } from '../scripts/stack/temporal';
 import { demoAccessFile } from '../console/users';
+import { demoPostAnzahl, legeDemoPostAb } from './demo-post';
 
 interface NodeService {
   name: string;
@@ -159,6 +160,12 @@ export async function up(cfg: Config): Promise<number> {
     say(`  Daten und Logs:     ${cfg.dataDir}`);
     say(cfg.console.demoPassword ? '  Anmeldung:          Demo-Benutzer, Passwort aus AKTENLAUF_DEMO_PASSWORD' : `  Anmeldung:          Demo-Benutzer und Passwort in ${demoAccessFile(cfg)}`);
     say('Beenden mit Strg+C.');
+    // Demo post at the first start of a data dir (AKTENLAUF_DEMO_POST, default 8; 0 = none).
+    void legeDemoPostAb(cfg, demoPostAnzahl())
+      .then((n) => {
+        if (n > 0) say(`Demo: ${n} erzeugte Briefe in den Scanner-Eingang gelegt (Posteingang, Postkorb und E-Akte-Simulator zeigen sie gleich).`);
+      })
+      .catch((err: Error) => say(`Demo-Post nicht angelegt: ${err.message}`));
 
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());

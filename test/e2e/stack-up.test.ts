@@ -42,6 +42,8 @@ beforeAll(async () => {
     AKTENLAUF_DEMO_PASSWORD: TEST_PASSWORD,
     INTAKE_POLL_MS: '200',
     INTAKE_STABLE_MS: '300',
+    // No demo letters: this test counts what it put into the hot folder itself.
+    AKTENLAUF_DEMO_POST: '0',
   });
 });
 
