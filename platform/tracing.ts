@@ -42,7 +42,7 @@ import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import { loadConfig, type Config } from './config';
 
 /** Workflow interceptor modules bundled into every workflow bundle (see scripts/bundle-workflows.ts). */
-export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [require.resolve('../workflows/tracing-interceptors')];
 
 export type TracingConfig = Config['tracing'];
 
