@@ -16,6 +16,8 @@ export const druckEnvSchema = z.object({
   ZENTRALDRUCK_MAX_SEITEN: z.coerce.number().int().positive().max(1000).default(STANDARD_POLICY.maxSeiten),
   ZENTRALDRUCK_MAX_BRIEFE_PRO_AUFTRAG: z.coerce.number().int().positive().max(10000).default(STANDARD_POLICY.maxBriefeProAuftrag),
   ZENTRALDRUCK_AUFGABE_FRIST_TAGE: z.coerce.number().int().min(0).max(60).default(STANDARD_POLICY.aufgabeFristTage),
+  /** Prefix of the day batch workflow ids (`<praefix>-<day>`): engines sharing one namespace need their own. */
+  ZENTRALDRUCK_BATCH_PRAEFIX: z.string().trim().regex(/^[a-z][a-z0-9-]{0,30}$/, 'Kleinbuchstaben, Ziffern und Bindestrich, höchstens 31 Zeichen').default(STANDARD_POLICY.batchPraefix),
   BRIEF_VORLAGEN_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
 });
 
@@ -41,6 +43,7 @@ export function loadDruckConfig(env: NodeJS.ProcessEnv = process.env): DruckConf
       maxSeiten: e.ZENTRALDRUCK_MAX_SEITEN,
       maxBriefeProAuftrag: e.ZENTRALDRUCK_MAX_BRIEFE_PRO_AUFTRAG,
       aufgabeFristTage: e.ZENTRALDRUCK_AUFGABE_FRIST_TAGE,
+      batchPraefix: e.ZENTRALDRUCK_BATCH_PRAEFIX,
     },
   };
 }

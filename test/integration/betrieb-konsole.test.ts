@@ -440,7 +440,9 @@ describe('Warteschlangen und Metriken', () => {
     const text = await ok.text();
     expect(text).toContain('# TYPE aktenlauf_queue_jobs gauge');
     expect(text).toMatch(new RegExp(`aktenlauf_queue_jobs\\{queue="${qName}",zustand="(failed|waiting)"\\} \\d`));
-    expect(text).toContain('aktenlauf_pruefung_dokumente 0');
+    // The count depends on other test files on the shared dev server (betrieb-alarme.test.ts checks the
+    // counting itself); here: the gauge is exported.
+    expect(text).toMatch(/^aktenlauf_pruefung_dokumente \d+$/m);
     expect(text).toContain('aktenlauf_druck_batches_nicht_angenommen');
     expect(text).toContain('aktenlauf_roboter_fehlerquote');
     expect(text).not.toMatch(/BG\d{7}/);

@@ -120,10 +120,15 @@ beforeAll(async () => {
   process.env.MAIL_SMTP_URL = sink.url;
   process.env.REDIS_URL = testStack().redisUrl;
   const poll = process.env.ZENTRALDRUCK_STATUS_POLL_S;
+  const praefix = process.env.ZENTRALDRUCK_BATCH_PRAEFIX;
   process.env.ZENTRALDRUCK_STATUS_POLL_S = '5'; // the letter test follows its batch to the post
+  // Own day batch: other test files on the shared dev server use the default batch id of the day.
+  process.env.ZENTRALDRUCK_BATCH_PRAEFIX = `termintest${Date.now().toString(36)}`;
   engine = await startTestEngine({}, { connectors: world.connectors });
   if (poll === undefined) delete process.env.ZENTRALDRUCK_STATUS_POLL_S;
   else process.env.ZENTRALDRUCK_STATUS_POLL_S = poll;
+  if (praefix === undefined) delete process.env.ZENTRALDRUCK_BATCH_PRAEFIX;
+  else process.env.ZENTRALDRUCK_BATCH_PRAEFIX = praefix;
   redis = new Redis(testStack().redisUrl);
   app = Fastify();
   await app.register(fastifyFormbody);
@@ -287,6 +292,7 @@ test('Ohne E-Mail-Adresse geht die Bestätigung als Brief an den Zentraldruck', 
     const q = await brief.query<BriefZustand>(BRIEF_ZUSTAND_QUERY);
     return q.status === 'wartet_auf_batch' ? q : undefined;
   }, 'letter waits for its batch', 45_000);
+  expect(z.batchWorkflowId).toMatch(/^termintest/);
   await engine.client.workflow.getHandle(z.batchWorkflowId!).signal(ANNAHMESCHLUSS_SIGNAL);
   const r = (await brief.result()) as BriefErgebnis;
   expect(r).toMatchObject({ status: 'versendet', eakteDokumentId: '', hinweis: NICHT_ABGELEGT_OHNE_BG });
