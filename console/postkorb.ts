@@ -228,12 +228,17 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
    * Loads one Posteingang workflow for the console: visibility first (process and type from
    * describe, no payload read for anything else), then its state. Answers refusals itself.
    */
-  async function ladeVorgang(req: FastifyRequest, reply: FastifyReply, workflowId: string, action: string, mitLesung = true): Promise<Vorgang | undefined> {
+  /**
+   * `sonstUmleiten`: instead of an error page, redirect there (after a decision the next document is
+   * opened; if that one cannot be read right now, the person lands on the list with the confirmation).
+   */
+  async function ladeVorgang(req: FastifyRequest, reply: FastifyReply, workflowId: string, action: string, mitLesung = true, sonstUmleiten?: string): Promise<Vorgang | undefined> {
     const { user } = req.auth!;
     const audit = (outcome: AuditEvent['outcome'], note: string): Promise<void> =>
       record({ actor: user.username, role: user.role, action, target: `posteingang ${WORKFLOW_ID_PATTERN.test(workflowId) ? workflowId : '(ungültige Kennung)'}${note}`, outcome });
     const deny = (status: number, message: string): undefined => {
-      refuse(req, reply, status, message);
+      if (sonstUmleiten) void reply.redirect(sonstUmleiten, 303);
+      else refuse(req, reply, status, message);
       return undefined;
     };
     if (!WORKFLOW_ID_PATTERN.test(workflowId)) {
@@ -446,10 +451,10 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
   app.get(`${PAGES.postkorb.path}/:workflowId`, { preHandler: requireRole(...PAGES.postkorb.roles) }, async (req, reply) => {
     const { user } = req.auth!;
     const { workflowId } = req.params as { workflowId: string };
-    const v = await ladeVorgang(req, reply, workflowId, 'dokument.ansehen');
+    const ok = (req.query as Record<string, unknown>).ok;
+    const v = await ladeVorgang(req, reply, workflowId, 'dokument.ansehen', true, ok === 'weiter' ? `${PAGES.postkorb.path}?ok=entschieden` : undefined);
     if (!v) return reply;
     await record({ actor: user.username, role: user.role, action: 'dokument.ansehen', target: `posteingang ${workflowId}`, outcome: 'erfolg' });
-    const ok = (req.query as Record<string, unknown>).ok;
     return zeigeDokument(req, reply, workflowId, v, 200, { erfolg: typeof ok === 'string' ? ERFOLG[ok] : undefined });
   });
 

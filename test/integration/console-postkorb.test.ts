@@ -7,6 +7,7 @@
  */
 import sharp from 'sharp';
 import { PosteingangStatus, type DateiZustand, type DokumentZustand } from '../../domain/posteingang';
+import { PROZESS, Prozess, STATUS } from '../../domain/search-attributes';
 import { eventually } from '../helpers/engine';
 import { csrfOf, type Agent } from '../helpers/http-agent';
 import { BG_BEKANNT, BG_ZWEITE, startPostkorbWelt, type PostkorbWelt } from './fixtures/postkorb-welt';
@@ -308,3 +309,24 @@ test('previous/next follow the queue order; after a decision the next document o
   const weiter = await agent.request(ok.res.headers.get('location')!);
   expect(weiter.text).toContain('Die Entscheidung zum vorigen Dokument wurde übernommen');
 });
+
+test('after a decision, a next document that cannot be read right now leads to the list with the confirmation', async () => {
+  // A document workflow no worker serves (its query cannot be answered).
+  const verwaist = await welt.client.workflow.start('posteingangDokument', {
+    taskQueue: `ohne-worker-${Date.now()}`,
+    workflowId: `dok-${'e'.repeat(40)}-${Date.now() % 1000}`,
+    args: [],
+    typedSearchAttributes: [{ key: PROZESS, value: Prozess.POSTEINGANG }, { key: STATUS, value: PosteingangStatus.PRUEFUNG }],
+  });
+  try {
+    const agent = await welt.loggedIn('postkorb');
+    const weiter = await agent.request(`/postkorb/${verwaist.workflowId}?ok=weiter`);
+    expect(weiter.res.status).toBe(303);
+    expect(weiter.res.headers.get('location')).toBe('/postkorb?ok=entschieden');
+    // Without a preceding decision the same document shows the plain error.
+    const direkt = await agent.request(`/postkorb/${verwaist.workflowId}`);
+    expect(direkt.res.status).toBe(503);
+  } finally {
+    await verwaist.terminate('Test beendet');
+  }
+}, 60000);
