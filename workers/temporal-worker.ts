@@ -74,7 +74,20 @@ if (require.main === module) {
       maxCachedWorkflows: cfg.temporal.maxCachedWorkflows,
     });
     const clientConnection = await connect(cfg.temporal.address);
-    const schedules = await ensureEngineSchedules(makeClient(clientConnection, cfg.temporal.namespace, codec), cfg, log);
+    // A dev server that has just (re)started may answer schedule calls with an error for a moment:
+    // retry with backoff; if it still fails, run anyway (the schedules exist from an earlier start or
+    // are created at the next one) and say so, instead of stopping the worker.
+    let schedules: Awaited<ReturnType<typeof ensureEngineSchedules>> | 'nicht-geprueft' = 'nicht-geprueft';
+    for (let versuch = 1; versuch <= 6 && !signal.aborted; versuch++) {
+      try {
+        schedules = await ensureEngineSchedules(makeClient(clientConnection, cfg.temporal.namespace, codec), cfg, log);
+        break;
+      } catch (err) {
+        const wartezeit = Math.min(8000, 500 * 2 ** versuch);
+        log.warn({ err: (err as Error).message, versuch }, versuch < 6 ? 'schedules not ensured yet, retrying' : 'schedules not ensured; worker runs without checking them');
+        if (versuch < 6) await new Promise((r) => setTimeout(r, wartezeit));
+      }
+    }
     await clientConnection.close();
     log.info({ taskQueue: cfg.temporal.taskQueue, prebuiltBundle: Boolean(workflowBundleCode), schedules }, 'worker running');
     signalReady();
