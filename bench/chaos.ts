@@ -11,7 +11,8 @@
 import path from 'node:path';
 import { spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
 import { startEmbeddedRedis } from '../scripts/stack/redis';
-import { erzeugeDateien, option, out, starteDateien, starteWelt, warteAufEnde, type BenchWelt } from './posteingang';
+import { erzeugeDateien, out, starteDateien, starteWelt, warteAufEnde, type BenchWelt } from './posteingang';
+import { option } from './optionen';
 
 const DIST = path.resolve(__dirname, '..');
 

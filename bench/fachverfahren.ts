@@ -15,13 +15,8 @@ import { FachverfahrenStore } from '../connectors/fachverfahren/landkreis/store'
 import { createOpenProsozFachverfahren } from '../connectors/fachverfahren/open-prosoz/adapter';
 import { starteOpenProsozSimulator } from '../connectors/fachverfahren/open-prosoz/simulator';
 import type { HaushaltsSuche, VorschlagsSuche } from '../connectors/fachverfahren/port';
+import { option } from './optionen';
 
-function option(args: string[], name: string, fallback: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} braucht eine positive Zahl`);
-  return v;
-}
 
 function quantil(sortiert: number[], q: number): number {
   if (sortiert.length === 0) return NaN;

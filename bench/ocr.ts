@@ -28,13 +28,8 @@ import { createOcrPoolClient } from '../activities/erkennung/ocr-pool-client';
 import { normalisiereBild, rendereSeiten } from '../activities/erkennung/seiten';
 import { startOcrPool } from '../workers/ocr-pool';
 import { ensureRedis } from '../scripts/stack/redis';
+import { option } from './optionen';
 
-function option(args: string[], name: string, fallback: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} braucht eine Zahl ≥ 0`);
-  return v;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -111,11 +106,11 @@ async function parallel<T>(anzahl: number, slots: number, fn: (i: number) => Pro
 }
 
 export async function run(args: string[]): Promise<void> {
-  const n = option(args, 'n', 8);
-  const workers = option(args, 'workers', 2);
-  const dpi = option(args, 'dpi', 300) as 200 | 300;
-  const nKlass = option(args, 'klassifikation', 5);
-  const nRot = option(args, 'rotation', 12);
+  const n = option(args, 'n', 8, true);
+  const workers = option(args, 'workers', 2, true);
+  const dpi = option(args, 'dpi', 300, true) as 200 | 300;
+  const nKlass = option(args, 'klassifikation', 5, true);
+  const nRot = option(args, 'rotation', 12, true);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aktenlauf-bench-ocr-'));
   process.stdout.write(`ocr: ${n} Seiten (${dpi} dpi, Scan), ${workers} Slots, ${os.availableParallelism()} Kerne\n`);
 

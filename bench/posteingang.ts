@@ -40,28 +40,11 @@ import { alsPdf, alsScan, erzeugeBrief } from '../testdaten/posteingang';
 import { startOcrPool, type OcrPool } from '../workers/ocr-pool';
 import { startSimulators, type StartedSimulators } from '../workers/simulators';
 import { createEngineWorker, WORKFLOW_BUNDLE } from '../workers/temporal-worker';
+import { option, freiePort } from './optionen';
 
 export const out = (s: string) => process.stdout.write(`${s}\n`);
 
-export function option(args: string[], name: string, fallback: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} braucht eine positive Zahl`);
-  return v;
-}
 
-function freiePort(): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const net = require('node:net') as typeof import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('kein Port'))));
-    });
-  });
-}
 
 /** Simulator timings near zero (as in the tests). */
 const SCHNELLE_SIMULATOREN: Record<string, string> = {

@@ -27,13 +27,8 @@ import { createLokaleOcr } from '../activities/erkennung/ocr';
 import { EINGANGSARTEN, type Eingangsart } from '../domain/posteingang';
 import { mulberry32 } from '../domain/zufall';
 import * as testdaten from '../testdaten/posteingang';
+import { option } from './optionen';
 
-function option(args: string[], name: string, fallback: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} braucht eine Zahl ≥ 0`);
-  return v;
-}
 
 interface Fall {
   satz: 'digital' | 'ocr-sim' | 'ocr';
@@ -147,11 +142,11 @@ async function ocrFaelle(k: Klassifikator, briefe: testdaten.Brief[], eingangsda
 }
 
 export async function run(args: string[]): Promise<void> {
-  const seed = option(args, 'seed', 20261126);
+  const seed = option(args, 'seed', 20261126, true);
   if (seed === TRAININGS_SEED) throw new Error(`--seed muss sich vom Trainings-Seed ${TRAININGS_SEED} unterscheiden`);
-  const proArt = option(args, 'pro-art', 100);
-  const rauschen = option(args, 'rauschen', 0.08);
-  const nOcr = option(args, 'ocr', 1);
+  const proArt = option(args, 'pro-art', 100, true);
+  const rauschen = option(args, 'rauschen', 0.08, true);
+  const nOcr = option(args, 'ocr', 1, true);
   const modellArg = args.find((x) => x.startsWith('--modell='))?.slice('--modell='.length);
   const k = modellArg ? new Klassifikator(ladeModellDatei(modellArg), ladeRegeln()) : await ladeKlassifikator({});
   const eingangsdatum = testdaten.STANDARD_STICHTAG;

@@ -28,31 +28,14 @@ import { ensureRedis } from '../scripts/stack/redis';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../scripts/stack/temporal';
 import { stopManaged } from '../scripts/stack/process';
 import { createEngineWorker, WORKFLOW_BUNDLE } from '../workers/temporal-worker';
+import { option, freiePort } from './optionen';
 
-function option(args: string[], name: string, fallback: number): number {
-  const a = args.find((x) => x.startsWith(`--${name}=`));
-  const v = a ? Number(a.slice(name.length + 3)) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} braucht eine positive Zahl`);
-  return v;
-}
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-function freiePort(): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const net = require('node:net') as typeof import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('kein Port'))));
-    });
-  });
-}
 
 export async function run(args: string[]): Promise<void> {
   const haushalte = option(args, 'households', Number(process.env.SIMULATOR_HOUSEHOLDS ?? 30000));

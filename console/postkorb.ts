@@ -351,6 +351,24 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     return ENTSCHEIDER.has(user.role);
   }
 
+  /**
+   * Common start of the Postkorb's decision routes: a valid form, a role that decides (refusal
+   * audited), the workflow of the expected kind. Undefined when the answer was already sent.
+   */
+  async function vorgangZurEntscheidung<T extends Vorgang['typ']>(req: FastifyRequest, reply: FastifyReply, action: string, typ: T, formularOk: boolean): Promise<Extract<Vorgang, { typ: T }> | undefined> {
+    const { user } = req.auth!;
+    const { workflowId } = req.params as { workflowId: string };
+    if (!formularOk) return void refuse(req, reply, 400, MSG.ungueltig);
+    if (!darfEntscheiden(user)) {
+      await record({ actor: user.username, role: user.role, action, target: `posteingang ${workflowId}`, outcome: 'abgelehnt' });
+      return void refuse(req, reply, 403, 'Keine Berechtigung: Entscheidungen im Postkorb sind dem Postkorb/Backoffice und der Leitung vorbehalten.');
+    }
+    const v = await ladeVorgang(req, reply, workflowId, action);
+    if (!v) return undefined;
+    if (v.typ !== typ) return void refuse(req, reply, 404, MSG.nichtGefunden);
+    return v as Extract<Vorgang, { typ: T }>;
+  }
+
   type Extra = Partial<Pick<DokumentAnsicht, 'eingabe' | 'fehler' | 'erfolg'>> & { eingabeTeile?: string };
   async function zeigeDokument(req: FastifyRequest, reply: FastifyReply, workflowId: string, v: Vorgang, status: number, extra: Extra = {}): Promise<FastifyReply> {
     const { user, session } = req.auth!;
@@ -519,14 +537,8 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     const action = 'dokument.entscheiden';
     const target = `posteingang ${workflowId}`;
     const parsed = entscheidungSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return refuse(req, reply, 400, MSG.ungueltig);
-    if (!darfEntscheiden(user)) {
-      await record({ actor: user.username, role: user.role, action, target, outcome: 'abgelehnt' });
-      return refuse(req, reply, 403, 'Keine Berechtigung: Entscheidungen im Postkorb sind dem Postkorb/Backoffice und der Leitung vorbehalten.');
-    }
-    const v = await ladeVorgang(req, reply, workflowId, action);
-    if (!v) return reply;
-    if (v.typ !== 'dokument') return refuse(req, reply, 404, MSG.nichtGefunden);
+    const v = await vorgangZurEntscheidung(req, reply, action, 'dokument', parsed.success);
+    if (!v || !parsed.success) return reply;
     const eingabe = { dokumentart: parsed.data.dokumentart, bgNummer: parsed.data.bgNummer, kommentar: parsed.data.kommentar };
     const abgelehnt = async (status: number, feld: 'dokumentart' | 'bgNummer' | 'allgemein', text: string, outcome: AuditEvent['outcome'] = 'abgelehnt'): Promise<FastifyReply> => {
       await record({ actor: user.username, role: user.role, action, target, outcome });
@@ -562,14 +574,8 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     const action = 'dokument.zerlegen';
     const target = `posteingang ${workflowId}`;
     const parsed = zerlegungSchema.safeParse(req.body ?? {});
-    if (!parsed.success) return refuse(req, reply, 400, MSG.ungueltig);
-    if (!darfEntscheiden(user)) {
-      await record({ actor: user.username, role: user.role, action, target, outcome: 'abgelehnt' });
-      return refuse(req, reply, 403, 'Keine Berechtigung: Entscheidungen im Postkorb sind dem Postkorb/Backoffice und der Leitung vorbehalten.');
-    }
-    const v = await ladeVorgang(req, reply, workflowId, action);
-    if (!v) return reply;
-    if (v.typ !== 'datei') return refuse(req, reply, 404, MSG.nichtGefunden);
+    const v = await vorgangZurEntscheidung(req, reply, action, 'datei', parsed.success);
+    if (!v || !parsed.success) return reply;
     const seitenzahl = v.zustand.seitenzahl ?? v.lesung?.seiten.length ?? 0;
     const teile = leseTeile(parsed.data.teile, seitenzahl);
     const fehler = async (status: number, text: string, outcome: AuditEvent['outcome'] = 'abgelehnt'): Promise<FastifyReply> => {

@@ -13,6 +13,7 @@
  * did not answer properly (API down, HTTP 5xx, no result within the timeout, unreadable result).
  */
 import type { Check } from '../../scripts/stack/doctor';
+import { EINGANGSARTEN } from '../../domain/posteingang';
 
 /** Calendar day, YYYY-MM-DD (Europe/Berlin). */
 export type Tag = string;
@@ -22,19 +23,7 @@ export type Tag = string;
  * letters the engine files after the Zentraldruck posted them.
  */
 export const DOKUMENTARTEN = [
-  'HAUPTANTRAG',
-  'WBA',
-  'VAEM',
-  'EINKOMMENSNACHWEIS',
-  'KONTOAUSZUG',
-  'MIETVERTRAG',
-  'BETRIEBSKOSTENABRECHNUNG',
-  'AU_BESCHEINIGUNG',
-  'WIDERSPRUCH',
-  'UEBERPRUEFUNGSANTRAG',
-  'FREMDBESCHEID',
-  'BEWERBUNGSNACHWEIS',
-  'SONSTIGES',
+  ...EINGANGSARTEN,
   /** Outgoing: a decision (Bescheid) sent through the Zentraldruck. */
   'BESCHEID',
   /** Outgoing: any other letter (Erinnerung, Mitwirkungsaufforderung, Einladung). */
