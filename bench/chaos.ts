@@ -12,7 +12,7 @@ import path from 'node:path';
 import { spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
 import { startEmbeddedRedis } from '../scripts/stack/redis';
 import { erzeugeDateien, out, starteDateien, starteWelt, warteAufEnde, type BenchWelt } from './posteingang';
-import { option } from './optionen';
+import { option } from './_optionen';
 
 const DIST = path.resolve(__dirname, '..');
 

@@ -15,7 +15,7 @@ import { FachverfahrenStore } from '../connectors/fachverfahren/landkreis/store'
 import { createOpenProsozFachverfahren } from '../connectors/fachverfahren/open-prosoz/adapter';
 import { starteOpenProsozSimulator } from '../connectors/fachverfahren/open-prosoz/simulator';
 import type { HaushaltsSuche, VorschlagsSuche } from '../connectors/fachverfahren/port';
-import { option } from './optionen';
+import { option } from './_optionen';
 
 
 function quantil(sortiert: number[], q: number): number {

@@ -28,7 +28,7 @@ import { createOcrPoolClient } from '../activities/erkennung/ocr-pool-client';
 import { normalisiereBild, rendereSeiten } from '../activities/erkennung/seiten';
 import { startOcrPool } from '../workers/ocr-pool';
 import { ensureRedis } from '../scripts/stack/redis';
-import { option } from './optionen';
+import { option } from './_optionen';
 
 
 function freePort(): Promise<number> {

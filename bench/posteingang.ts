@@ -40,7 +40,7 @@ import { alsPdf, alsScan, erzeugeBrief } from '../testdaten/posteingang';
 import { startOcrPool, type OcrPool } from '../workers/ocr-pool';
 import { startSimulators, type StartedSimulators } from '../workers/simulators';
 import { createEngineWorker, WORKFLOW_BUNDLE } from '../workers/temporal-worker';
-import { option, freiePort } from './optionen';
+import { option, freiePort } from './_optionen';
 
 export const out = (s: string) => process.stdout.write(`${s}\n`);
 

@@ -27,7 +27,7 @@ import { createLokaleOcr } from '../activities/erkennung/ocr';
 import { EINGANGSARTEN, type Eingangsart } from '../domain/posteingang';
 import { mulberry32 } from '../domain/zufall';
 import * as testdaten from '../testdaten/posteingang';
-import { option } from './optionen';
+import { option } from './_optionen';
 
 
 interface Fall {

@@ -33,7 +33,7 @@ import { ensureRedis } from '../scripts/stack/redis';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../scripts/stack/temporal';
 import { stopManaged } from '../scripts/stack/process';
 import { createEngineWorker, WORKFLOW_BUNDLE } from '../workers/temporal-worker';
-import { option, freiePort } from './optionen';
+import { option, freiePort } from './_optionen';
 
 
 
