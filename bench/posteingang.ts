@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { schliessePosteingangDienste } from '../activities/posteingang';
 import { rendereAlleSeiten } from '../activities/erkennung/seiten';
@@ -67,6 +68,8 @@ export interface BenchWelt {
   /** Environment for engine processes (child processes in the chaos bench). */
   env: NodeJS.ProcessEnv;
   codec: ReturnType<typeof codecFromConfig>['codec'];
+  /** Process id of the own Temporal dev server (undefined with TEMPORAL_ADDRESS). */
+  serverPid?: number;
   aufraeumen(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function starteWelt(name: string, haushalte: number): Promise<Bench
   out(`  Temporal ${address}${server ? ' (eigener Dev-Server)' : ''}, Redis ${redis.url}, ${hh.length} Haushalte, Daten ${dir}`);
   const welt: BenchWelt = {
     dir, cfg, address, redis, redisPort, client, connectors, simulators, haushalte: hh, env, codec,
+    ...(server?.process.child.pid ? { serverPid: server.process.child.pid } : {}),
     async aufraeumen() {
       await connection.close().catch(() => undefined);
       await connectors.close().catch(() => undefined);
@@ -210,10 +214,18 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
   };
   const ende = Date.now() + timeoutMs;
   while (offen.size > 0 && Date.now() < ende) {
+    // Files whose first document workflow does not exist yet: only these can wait at file level.
+    const ohneDokument = new Set<string>();
     for (const id of [...offen]) {
       const h = w.client.workflow.getHandle(id);
       try {
-        const d = await h.describe();
+        let d: Awaited<ReturnType<typeof h.describe>>;
+        try {
+          d = await h.describe();
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) ohneDokument.add(id);
+          throw err;
+        }
         if (d.status.name === 'COMPLETED') {
           const r = (await h.result()) as DokumentErgebnis;
           if (r.status === 'abgelegt') {
@@ -238,10 +250,12 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
       }
       melde?.(hashes.length - offen.size);
     }
-    // A file in quarantine never starts its document: count it from the file workflow.
+    // A file in quarantine (or with its split in review) never starts its document: count it from the
+    // file workflow. Only asked while its document does not exist (a query of a closed file workflow
+    // would replay its whole history in the worker: load the bench adds, not the engine).
     for (const hash of hashes) {
       const id = dokumentWorkflowId(hash, 0);
-      if (!offen.has(id)) continue;
+      if (!offen.has(id) || !ohneDokument.has(id)) continue;
       try {
         const fh = w.client.workflow.getHandle(eingangWorkflowId(hash));
         const z = await fh.query<{ status: string }>('zustand');
@@ -280,69 +294,127 @@ function cpuSekunden(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** CPU seconds (user + system, children not included) of another process from /proc; undefined if unknown. */
+export function cpuSekundenVon(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const felder = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the ')' of the command name
+    return (Number(felder[11]) + Number(felder[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of this process's threads by thread name (/proc/self/task; Linux only, else empty). */
+function cpuJeThread(): Map<string, number> {
+  const m = new Map<string, number>();
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const key = `${name}#${tid}`;
+        m.set(key, (Number(f[11]) + Number(f[12])) / 100);
+      } catch {
+        /* thread ended */
+      }
+    }
+  } catch {
+    /* not Linux */
+  }
+  return m;
+}
+
+function threadBericht(vorher: Map<string, number>, nachher: Map<string, number>): string {
+  const diff = [...nachher].map(([k, v]) => [k, v - (vorher.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.1);
+  return diff.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, v]) => `${n} ${v.toFixed(1)} s`).join(', ');
+}
+
 export async function run(args: string[]): Promise<void> {
-  const zielSeiten = option(args, 'seiten', 500);
+  const zielSeiten = option(args, 'seiten', 500, true);
   const dokumente = option(args, 'dokumente', 200);
   const dpi = option(args, 'dpi', 200) === 300 ? 300 : 200;
   const w = await starteWelt('posteingang', option(args, 'haushalte', 300));
   let pool: OcrPool | undefined;
   let engine: Awaited<ReturnType<typeof starteEngine>> | undefined;
   try {
-    out(`posteingang: ${os.availableParallelism()} Kerne, Scan-Lauf ${zielSeiten} Seiten (${dpi} dpi, gescannte PDFs ohne Textlayer), digital ${dokumente} Briefe`);
+    out(`posteingang: ${os.availableParallelism()} Kerne, Scan-Lauf ${zielSeiten > 0 ? `${zielSeiten} Seiten (${dpi} dpi, gescannte PDFs ohne Textlayer)` : 'übersprungen (--seiten=0)'}, digital ${dokumente} Briefe`);
     let t = Date.now();
-    const scans = await erzeugeDateien(w, { seiten: zielSeiten, scan: true, dpi, seed: 90_000 });
-    const seiten = scans.reduce((a, d) => a + d.seiten, 0);
-    out(`  Korpus: ${scans.length} gescannte Dateien, ${seiten} Seiten, erzeugt in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    let seiten = 0;
+    let ratioText = 'n/a';
+    let scanLost = 0;
+    let scanDuplicates = 0;
+    if (zielSeiten > 0) {
+      const scans = await erzeugeDateien(w, { seiten: zielSeiten, scan: true, dpi, seed: 90_000 });
+      seiten = scans.reduce((a, d) => a + d.seiten, 0);
+      out(`  Korpus: ${scans.length} gescannte Dateien, ${seiten} Seiten, erzeugt in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-    pool = await startOcrPool({ redisUrl: w.redis.url, dataDir: w.cfg.dataDir, workers: 2, sealer: codecSealer(w.codec) });
-    engine = await starteEngine(w);
-    const scanTag = '2026-11-24';
-    t = Date.now();
-    const cpu0 = cpuSekunden();
-    const hashes = await starteDateien(w, scans, scanTag);
-    let letzte = 0;
-    const e2e = await warteAufEnde(w, hashes, scanTag, 6 * 3600_000, (n) => {
-      if (n - letzte >= Math.max(1, Math.floor(hashes.length / 10))) {
-        letzte = n;
-        out(`  … ${n}/${hashes.length} Dokumente fertig (${((Date.now() - t) / 1000).toFixed(0)} s)`);
-      }
-    });
-    const e2eS = (Date.now() - t) / 1000;
-    const cpuE2e = cpuSekunden() - cpu0;
-    out(`  Ende-zu-Ende: ${e2eS.toFixed(1)} s für ${seiten} Seiten = ${(seiten / e2eS).toFixed(2)} Seiten/s; abgelegt ${e2e.abgelegt}, Prüfung ${e2e.pruefung}, Quarantäne ${e2e.quarantaene}, verloren ${e2e.lost}, doppelt ${e2e.duplicates}; CPU dieses Prozesses ${cpuE2e.toFixed(0)} s`);
-    await pool.close();
-    pool = undefined;
-    engine.worker.shutdown();
-    await engine.laeuft;
-    await engine.native.close();
-    engine = undefined;
-    await schliessePosteingangDienste();
+      pool = await startOcrPool({ redisUrl: w.redis.url, dataDir: w.cfg.dataDir, workers: 2, sealer: codecSealer(w.codec) });
+      engine = await starteEngine(w);
+      const scanTag = '2026-11-24';
+      t = Date.now();
+      const cpu0 = cpuSekunden();
+      const hashes = await starteDateien(w, scans, scanTag);
+      let letzte = 0;
+      const e2e = await warteAufEnde(w, hashes, scanTag, 6 * 3600_000, (n) => {
+        if (n - letzte >= Math.max(1, Math.floor(hashes.length / 10))) {
+          letzte = n;
+          out(`  … ${n}/${hashes.length} Dokumente fertig (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+        }
+      });
+      const e2eS = (Date.now() - t) / 1000;
+      const cpuE2e = cpuSekunden() - cpu0;
+      out(`  Ende-zu-Ende: ${e2eS.toFixed(1)} s für ${seiten} Seiten = ${(seiten / e2eS).toFixed(2)} Seiten/s; abgelegt ${e2e.abgelegt}, Prüfung ${e2e.pruefung}, Quarantäne ${e2e.quarantaene}, verloren ${e2e.lost}, doppelt ${e2e.duplicates}; CPU dieses Prozesses ${cpuE2e.toFixed(0)} s`);
+      await pool.close();
+      pool = undefined;
+      engine.worker.shutdown();
+      await engine.laeuft;
+      await engine.native.close();
+      engine = undefined;
+      await schliessePosteingangDienste();
 
-    // Pure OCR of the same pages, rendered as reading renders them, on the same 2 workers.
-    const bilder: Buffer[] = [];
-    for (const d of scans) for (const s of await rendereAlleSeiten(d.inhalt, 'application/pdf')) bilder.push(s.png);
-    const ocr = await createLokaleOcr({ workers: 2 });
-    t = Date.now();
-    let next = 0;
-    await Promise.all([0, 1].map(async () => {
-      while (next < bilder.length) await ocr.erkenne(bilder[next++]!, { region: 'ganz', rotation: 'auto' });
-    }));
-    const ocrS = (Date.now() - t) / 1000;
-    await ocr.close();
-    const ratio = e2eS / ocrS;
-    out(`  Reine OCR derselben ${bilder.length} Seiten (tesseract.js, 2 Worker): ${ocrS.toFixed(1)} s = ${(bilder.length / ocrS).toFixed(2)} Seiten/s`);
-    out(`  Verhältnis Ende-zu-Ende / reine OCR: ${ratio.toFixed(2)}`);
+      // Pure OCR of the same pages, rendered as reading renders them, on the same 2 workers.
+      const bilder: Buffer[] = [];
+      for (const d of scans) for (const s of await rendereAlleSeiten(d.inhalt, 'application/pdf')) bilder.push(s.png);
+      const ocr = await createLokaleOcr({ workers: 2 });
+      t = Date.now();
+      let next = 0;
+      await Promise.all([0, 1].map(async () => {
+        while (next < bilder.length) await ocr.erkenne(bilder[next++]!, { region: 'ganz', rotation: 'auto' });
+      }));
+      const ocrS = (Date.now() - t) / 1000;
+      await ocr.close();
+      const ratio = e2eS / ocrS;
+      ratioText = ratio.toFixed(2);
+      scanLost = e2e.lost;
+      scanDuplicates = e2e.duplicates;
+      out(`  Reine OCR derselben ${bilder.length} Seiten (tesseract.js, 2 Worker): ${ocrS.toFixed(1)} s = ${(bilder.length / ocrS).toFixed(2)} Seiten/s`);
+      out(`  Verhältnis Ende-zu-Ende / reine OCR: ${ratio.toFixed(2)}`);
+    }
 
     // Born-digital: no OCR; documents per second through the whole process.
     const digital = await erzeugeDateien(w, { anzahl: dokumente, scan: false, seed: 70_000 });
     engine = await starteEngine(w);
     const digitalTag = '2026-11-23';
     t = Date.now();
+    const cpuBench0 = cpuSekunden();
+    const cpuServer0 = cpuSekundenVon(w.serverPid);
+    const cpuRedis0 = cpuSekundenVon(w.redis.process.child.pid);
+    const threads0 = cpuJeThread();
     const dh = await starteDateien(w, digital, digitalTag);
     const dz = await warteAufEnde(w, dh, digitalTag, 3600_000);
     const digitalS = (Date.now() - t) / 1000;
-    out(`  Digital: ${dokumente} Briefe in ${digitalS.toFixed(1)} s = ${(dokumente / digitalS).toFixed(2)} Dokumente/s; abgelegt ${dz.abgelegt}, Prüfung ${dz.pruefung}, verloren ${dz.lost}, doppelt ${dz.duplicates}`);
-    out(`posteingang: pages=${seiten} e2e_ratio=${ratio.toFixed(2)} lost=${e2e.lost + dz.lost} duplicates=${e2e.duplicates + dz.duplicates} digital_docs_per_s=${(dokumente / digitalS).toFixed(2)}`);
+    const cpuBench = cpuSekunden() - cpuBench0;
+    const cpuServer1 = cpuSekundenVon(w.serverPid);
+    const cpuServer = cpuServer0 !== undefined && cpuServer1 !== undefined ? `${(cpuServer1 - cpuServer0).toFixed(1)} s` : 'unbekannt (fremder Server)';
+    const cpuRedis = (cpuSekundenVon(w.redis.process.child.pid) ?? 0) - (cpuRedis0 ?? 0);
+    out(`  Digital: ${dokumente} Briefe in ${digitalS.toFixed(1)} s = ${(dokumente / digitalS).toFixed(2)} Dokumente/s; abgelegt ${dz.abgelegt}, Prüfung ${dz.pruefung}, Quarantäne ${dz.quarantaene}, verloren ${dz.lost}, doppelt ${dz.duplicates}`);
+    out(`  Digital CPU: dieser Prozess (Worker, Simulatoren, Bench) ${cpuBench.toFixed(1)} s = ${((cpuBench / dokumente) * 1000).toFixed(1)} ms/Dokument; Temporal-Dev-Server ${cpuServer}; Redis ${cpuRedis.toFixed(1)} s`);
+    out(`  Digital CPU je Thread dieses Prozesses (noch laufende Threads): ${threadBericht(threads0, cpuJeThread())}`);
+    out(`posteingang: pages=${seiten} e2e_ratio=${ratioText} lost=${scanLost + dz.lost} duplicates=${scanDuplicates + dz.duplicates} digital_docs_per_s=${(dokumente / digitalS).toFixed(2)}`);
   } finally {
     if (engine) {
       engine.worker.shutdown();

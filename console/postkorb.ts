@@ -527,7 +527,9 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
       return refuse(req, reply, 404, MSG.keinBild);
     }
     await record({ actor: user.username, role: user.role, action: 'dokument.ansehen', target, outcome: 'erfolg' });
-    return reply.code(200).type('image/png').header('cache-control', 'private, no-store').send(png);
+    // Stored previews are greyscale JPEG (older ones, test fixtures and pages rendered on demand: PNG).
+    const typ = png[0] === 0xff && png[1] === 0xd8 ? 'image/jpeg' : 'image/png';
+    return reply.code(200).type(typ).header('cache-control', 'private, no-store').send(png);
   });
 
   // --- Decision on a document -------------------------------------------------------------------

@@ -247,7 +247,7 @@ export function lesungPfad(contentHash: string): string {
   return `posteingang/${contentHash}/lesung.json`;
 }
 export function seitenbildPfad(contentHash: string, nr: number): string {
-  return `posteingang/${contentHash}/seite-${nr}.png`;
+  return `posteingang/${contentHash}/seite-${nr}.jpg`;
 }
 
 // ------------------------------------------------------------------ workflow inputs, policy, file state

@@ -4,7 +4,7 @@
  *
  * | rule              | what                                                        | default |
  * |-------------------|-------------------------------------------------------------|---------|
- * | seitenbilder      | `<data>/posteingang/<hash>/seite-*.png`                     | 90 d    |
+ * | seitenbilder      | `<data>/posteingang/<hash>/seite-*.jpg` (older: `.png`)     | 90 d    |
  * | ocr-text          | the other files of `<data>/posteingang/<hash>/` (lesung.json) | 180 d |
  * | eingangsdateien   | `<data>/store/eingang/<hash>.*` (the received originals)    | 90 d    |
  * | quarantaene       | files refused at intake (`<data>/intake/abgelehnt/`)        | 90 d    |
@@ -148,7 +148,7 @@ async function kandidaten(regel: AufbewahrungRegel, dataDir: string, quarantaene
       if (!d.isDirectory() || !HASH_DIR.test(d.name)) continue;
       for (const f of await entries(path.join(root, d.name))) {
         if (!f.isFile()) continue;
-        const bild = /^seite-\d+\.png$/.test(f.name);
+        const bild = /^seite-\d+\.(png|jpg)$/.test(f.name);
         if ((regel === 'seitenbilder') === bild) out.push({ file: path.join(root, d.name, f.name), hash: d.name });
       }
     }

@@ -7,9 +7,16 @@
  * engine (in-process workers or the OCR pool) decides how many run at once. At most `parallel` pages
  * are in flight so memory stays bounded. Page order is kept.
  *
- * With `dataDir` + `contentHash`, page images are stored at `seitenbildPfad` (greyscale PNG, long side
- * ≤ `vorschauKante`, turned upright as OCR found it; word boxes are scaled to that image) and the whole
- * `Lesung` at `lesungPfad` (atomic write: temp file, fsync, rename).
+ * With `dataDir` + `contentHash`, page images are stored at `seitenbildPfad` (greyscale JPEG, quality 75,
+ * long side ≤ `vorschauKante`, turned upright as OCR found it; word boxes are scaled to that image) and the
+ * whole `Lesung` at `lesungPfad` (atomic write: temp file, fsync, rename).
+ *
+ * Kept cheap per scanned page (CPU outside OCR; measured with a stand-in OCR that reads nothing): the page
+ * is decoded once (seiten.ts hands over its raw greyscale pixels next to the PNG for OCR); sharp
+ * (native) scales it down once to ≈ 6 px/mm and from that to the preview (long side 1700) and to long
+ * side 1240 (≈ 4 px/mm) for ink and PATCH-T; zxing reads the ≈ 6 px/mm image
+ * (greyscale expanded to RGBA in JS, no downscaling pyramid) and, only when that finds nothing, the
+ * top quarter at full resolution, upright only.
  *
  * PATCH-T detection (`findePatchT`): the Kodak patch code "Patch T" is four parallel bars N W N W
  * (narrow bar 2.0 mm, wide bar 5.1 mm, separated by three narrow spaces of 2.0 mm; ≈ 20 mm across) with
@@ -24,7 +31,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { lesungPfad, seitenbildPfad, type Lesung, type Seite, type Teil, type Wort } from '../../domain/posteingang';
 import type { OcrEngine, OcrErgebnis } from './ocr';
-import { dreheBild, rendereSeiten, zaehleSeiten, SEITEN_MEDIA_TYPES, SeitenFehler, type RenderOptionen, type SeitenBild, type SeitenMediaType } from './seiten';
+import { rendereSeiten, zaehleSeiten, SEITEN_MEDIA_TYPES, SeitenFehler, type RenderOptionen, type SeitenBild, type SeitenMediaType } from './seiten';
 import { trennblattArt, trennungen, zerlege, zerlegungsKonfigAusEnv, type ZerlegungsKonfig } from './zerlegung';
 
 export type { OcrEngine } from './ocr';
@@ -79,7 +86,7 @@ export async function leseDatei(inhalt: Buffer, mediaType: string, opts: LeseOpt
   const laufend = new Set<Promise<unknown>>();
   const ergebnisse: Promise<Seite>[] = [];
   let fertig = 0;
-  for await (const bild of rendereSeiten(inhalt, mediaType as SeitenMediaType, { textSeitenRendern: opts.textSeitenRendern ?? process.env.LESEN_TEXTSEITEN_RENDERN === '1', ...opts.render })) {
+  for await (const bild of rendereSeiten(inhalt, mediaType as SeitenMediaType, { textSeitenRendern: opts.textSeitenRendern ?? process.env.LESEN_TEXTSEITEN_RENDERN === '1', ...opts.render, mitGrau: true })) {
     while (laufend.size >= parallel) await Promise.race(laufend);
     const p = leseSeite(bild, opts, konfig, speichern).then((s) => {
       fertig++;
@@ -112,7 +119,10 @@ async function leseSeite(bild: SeitenBild, opts: LeseOptionen, konfig: Zerlegung
   const minText = opts.minTextZeichen ?? 40;
   const textlayer = bild.textlayer ?? '';
   const hatBild = bild.png.length > 0 && bild.breite > 0 && bild.hoehe > 0;
-  const analyse = hatBild ? await analysiereBild(bild) : { tinte: 0, barcodes: [], patchT: false };
+  const kante = opts.vorschauKante ?? 1700;
+  const analyse: Analyse = hatBild ? await analysiere(bild, speichern ? kante : undefined) : { tinte: 0, barcodes: [], patchT: false };
+  // The raw pixels are not needed any more (they are large; pages wait for OCR).
+  delete bild.grau;
   const seite: Seite = { nr: bild.nr, quelle: 'textlayer', text: textlayer, rotation: 0, barcodes: analyse.barcodes, leer: false };
   if (analyse.patchT) seite.trennung = 'patch-t';
 
@@ -140,23 +150,18 @@ async function leseSeite(bild: SeitenBild, opts: LeseOptionen, konfig: Zerlegung
   const breite = ocr ? ocr.breite : bild.breite;
   const hoehe = ocr ? ocr.hoehe : bild.hoehe;
   if (speichern && hatBild) {
-    const kante = opts.vorschauKante ?? 1700;
-    const aufrecht = ocr && ocr.rotation ? await dreheBild(bild.png, ocr.rotation) : bild.png;
+    const drehung = ocr?.rotation ?? 0;
     const faktor = Math.min(1, kante / Math.max(breite, hoehe));
-    const png =
-      faktor < 1
-        ? await sharp(aufrecht)
-            .resize(Math.round(breite * faktor), Math.round(hoehe * faktor), { fit: 'fill' })
-            .greyscale()
-            // Level 6 without adaptive filtering: ~0.2 s a page instead of ~1.5 s at level 9, ~20 % larger.
-            .png({ compressionLevel: 6, adaptiveFiltering: false, palette: false })
-            .toBuffer()
-        : aufrecht;
-    const meta = await sharp(png).metadata();
+    // The preview was scaled from the decoded page during the analysis; turned upright here.
+    let v = sharpRaw(analyse.vorschau!);
+    if (drehung) v = v.rotate(drehung);
+    // Greyscale JPEG, quality 75: ~10 ms and ~0.2 MB a page (PNG level 6 was ~75 ms and ~0.45 MB).
+    const jpeg = await v.toColourspace('b-w').jpeg({ quality: 75 }).toBuffer();
     const rel = seitenbildPfad(speichern.contentHash, bild.nr);
-    await schreibeAtomar(path.join(speichern.dataDir, rel), png);
+    await schreibeAtomar(path.join(speichern.dataDir, rel), jpeg);
     seite.bild = rel;
-    seite.bildGroesse = { breite: meta.width ?? Math.round(breite * faktor), hoehe: meta.height ?? Math.round(hoehe * faktor) };
+    const { breite: vb, hoehe: vh } = analyse.vorschau!;
+    seite.bildGroesse = drehung % 180 === 0 ? { breite: vb, hoehe: vh } : { breite: vh, hoehe: vb };
     if (seite.woerter && faktor < 1) {
       const fx = seite.bildGroesse.breite / breite;
       const fy = seite.bildGroesse.hoehe / hoehe;
@@ -180,21 +185,67 @@ function skaliere(w: Wort, fx: number, fy: number): Wort {
 }
 
 export interface BildAnalyse {
-  /** Dark pixels / pixels at ≈ 150 dpi, without a 4 % margin (scanner edges, punch holes), isolated specks not counted. */
+  /** Dark pixels / pixels at ≈ 106 dpi (long side 1240 px for A4), without a 4 % margin (scanner edges, punch holes), isolated specks not counted. */
   tinte: number;
   barcodes: string[];
   patchT: boolean;
 }
 
+/** A raw one-channel (greyscale) image. */
+interface Grau {
+  data: Buffer;
+  breite: number;
+  hoehe: number;
+}
+
+/** Analysis of a page plus, when asked, the page scaled for the stored preview (not yet turned upright). */
+interface Analyse extends BildAnalyse {
+  vorschau?: Grau;
+}
+
 /** Ink ratio, barcodes and PATCH-T of one page image (decoded once). */
 export async function analysiereBild(bild: Pick<SeitenBild, 'png' | 'breite' | 'hoehe' | 'dpi'>): Promise<BildAnalyse> {
-  const grau = await sharp(bild.png).greyscale().raw().toBuffer({ resolveWithObject: true });
-  const { width, height, channels } = grau.info;
-  const pxProMm = pixelProMm(bild.dpi, width, height);
-  const patchT = findePatchT(grau.data, width, height, channels, pxProMm);
-  const tinte = await tintenAnteil(grau.data, width, height, channels);
-  const barcodes = await leseBarcodes(grau.data, width, height, channels, pxProMm);
+  const { tinte, barcodes, patchT } = await analysiere(bild);
   return { tinte, barcodes, patchT };
+}
+
+async function rawGrau(bild: sharp.Sharp): Promise<Grau> {
+  const { data, info } = await bild.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new Error(`expected 1 channel, got ${info.channels}`);
+  return { data, breite: info.width, hoehe: info.height };
+}
+
+function sharpRaw(g: Grau): sharp.Sharp {
+  return sharp(g.data, { raw: { width: g.breite, height: g.hoehe, channels: 1 } });
+}
+
+/**
+ * One decode of the page into raw greyscale; everything else works on images sharp (native) scales
+ * down from it: ≈ 6 px/mm (≈ 150 dpi) for barcodes, long side 1240 (≈ 4 px/mm for A4) for ink and
+ * PATCH-T, and the preview (long side `vorschauKante`) when asked.
+ */
+async function analysiere(bild: Pick<SeitenBild, 'png' | 'breite' | 'hoehe' | 'dpi' | 'grau'>, vorschauKante?: number): Promise<Analyse> {
+  const grau = bild.grau && bild.grau.length === bild.breite * bild.hoehe ? { data: bild.grau, breite: bild.breite, hoehe: bild.hoehe } : await rawGrau(sharp(bild.png).greyscale());
+  const { breite: width, hoehe: height } = grau;
+  const pxProMm = pixelProMm(bild.dpi, width, height);
+  const faktor = Math.min(1, 6 / pxProMm); // ≈ 150 dpi
+  // Not the preview's size (A4: 1700 px ≈ 5.7 px/mm): measured, that loses Code 128 codes turned by 90°.
+  const mittel = faktor < 0.95 ? await rawGrau(sharpRaw(grau).resize(Math.max(1, Math.round(width * faktor)))) : grau;
+  const klein = await rawGrau(sharpRaw(mittel).resize(1240, 1240, { fit: 'inside', withoutEnlargement: true, kernel: 'linear' }));
+  const patchT = findePatchT(klein.data, klein.breite, klein.hoehe, 1, pxProMm * (klein.breite / width));
+  const tinte = tintenAnteil(klein);
+  const barcodes = await leseBarcodesGrau(grau, mittel);
+  let vorschau: Grau | undefined;
+  if (vorschauKante !== undefined) {
+    const f = Math.min(1, vorschauKante / Math.max(width, height));
+    if (f >= 1) vorschau = grau;
+    else {
+      // From the ≈ 150 dpi image when that is still larger than the preview (cheaper), else from the page.
+      const quelle = Math.max(mittel.breite, mittel.hoehe) >= vorschauKante ? mittel : grau;
+      vorschau = await rawGrau(sharpRaw(quelle).resize(Math.round(width * f), Math.round(height * f), { fit: 'fill' }));
+    }
+  }
+  return { tinte, barcodes, patchT, vorschau };
 }
 
 function pixelProMm(dpi: number | undefined, breite: number, hoehe: number): number {
@@ -203,27 +254,23 @@ function pixelProMm(dpi: number | undefined, breite: number, hoehe: number): num
   return Math.min(breite, hoehe) / 210;
 }
 
-async function tintenAnteil(data: Buffer, width: number, height: number, channels: number): Promise<number> {
-  // ≈ 150 dpi for A4, threshold; a dark pixel counts only with ≥ 2 dark neighbours (drops scanner specks,
-  // keeps thin strokes of fax pages that a median filter would erase). A 4 % margin is ignored.
-  const klein = await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
-    .greyscale()
-    .resize(1240, 1240, { fit: 'inside', withoutEnlargement: true, kernel: 'linear' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const w = klein.info.width;
-  const h = klein.info.height;
-  const c = klein.info.channels;
-  const d = (x: number, y: number) => (klein.data[(y * w + x) * c]! < 160 ? 1 : 0);
+function tintenAnteil(klein: Grau): number {
+  // ≈ 106 dpi for A4 (long side 1240), threshold; a dark pixel counts only with ≥ 2 dark neighbours (drops
+  // scanner specks, keeps thin strokes of fax pages that a median filter would erase). A 4 % margin is ignored.
+  const { data, breite: w, hoehe: h } = klein;
+  const bin = new Uint8Array(w * h);
+  for (let i = 0; i < bin.length; i++) bin[i] = data[i]! < 160 ? 1 : 0;
   const rx = Math.max(1, Math.floor(w * 0.04));
   const ry = Math.max(1, Math.floor(h * 0.04));
   let dunkel = 0;
   let gesamt = 0;
   for (let y = ry; y < h - ry; y++) {
+    const z = y * w;
     for (let x = rx; x < w - rx; x++) {
       gesamt++;
-      if (!d(x, y)) continue;
-      const nachbarn = d(x - 1, y - 1) + d(x, y - 1) + d(x + 1, y - 1) + d(x - 1, y) + d(x + 1, y) + d(x - 1, y + 1) + d(x, y + 1) + d(x + 1, y + 1);
+      const i = z + x;
+      if (bin[i] === 0) continue;
+      const nachbarn = bin[i - w - 1]! + bin[i - w]! + bin[i - w + 1]! + bin[i - 1]! + bin[i + 1]! + bin[i + w - 1]! + bin[i + w]! + bin[i + w + 1]!;
       if (nachbarn >= 2) dunkel++;
     }
   }
@@ -251,28 +298,43 @@ export function zxingReader(): Promise<ZxingReader> {
 /** Formats read: separator sheets and cover stickers use Code 128, QR or DataMatrix (Code 39 on older sheets). */
 const BARCODE_FORMATE = ['Code128', 'Code39', 'QRCode', 'DataMatrix'];
 
-/**
- * Barcode texts on a raw image; duplicates removed, order of finding kept. Two passes keep it cheap:
- * the whole page at ≈ 150 dpi (separator sheets, big codes), then — when nothing was found — the top
- * quarter at full resolution (small cover stickers and first-page codes sit at the top).
- */
-export async function leseBarcodes(data: Buffer, width: number, height: number, channels: number, pxProMm = width / 210): Promise<string[]> {
+type ZxingOptionen = NonNullable<Parameters<ZxingReader['readBarcodes']>[1]>;
+
+/** zxing on a greyscale image (its pixmap input is RGBA, ImageData-like: expanded here, no colour conversion in sharp). */
+async function zxingLies(g: Grau, opts: ZxingOptionen): Promise<string[]> {
   const reader = await zxingReader();
-  const raw = { width, height, channels: channels as 1 | 2 | 3 | 4 };
-  const lies = async (bild: sharp.Sharp): Promise<string[]> => {
-    const { data: rgba, info } = await bild.toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    // zxing's pixmap input is RGBA (ImageData-like).
-    const res = await reader.readBarcodes(
-      { data: new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), width: info.width, height: info.height } as unknown as Parameters<ZxingReader['readBarcodes']>[0],
-      { maxNumberOfSymbols: 8, formats: BARCODE_FORMATE as never, tryInvert: false },
-    );
-    return res.filter((r) => r.isValid && r.text).map((r) => r.text);
-  };
-  const faktor = Math.min(1, 6 / pxProMm); // ≈ 150 dpi
-  const grob = await lies(faktor < 0.95 ? sharp(data, { raw }).resize(Math.round(width * faktor)) : sharp(data, { raw }));
-  if (grob.length > 0 || faktor >= 0.95) return [...new Set(grob)];
-  const oben = await lies(sharp(data, { raw }).extract({ left: 0, top: 0, width, height: Math.max(1, Math.round(height / 4)) }));
-  return [...new Set(oben)];
+  const rgba = new Uint32Array(g.breite * g.hoehe);
+  const d = g.data;
+  // Little-endian RGBA: a = 0xff, r = g = b = grey.
+  for (let i = 0; i < rgba.length; i++) rgba[i] = (0xff000000 | (d[i]! * 0x010101)) >>> 0;
+  const res = await reader.readBarcodes(
+    { data: new Uint8ClampedArray(rgba.buffer), width: g.breite, height: g.hoehe } as unknown as Parameters<ZxingReader['readBarcodes']>[0],
+    { maxNumberOfSymbols: 8, formats: BARCODE_FORMATE as never, tryInvert: false, ...opts },
+  );
+  return res.filter((r) => r.isValid && r.text).map((r) => r.text);
+}
+
+/**
+ * Barcode texts of a page; duplicates removed, order of finding kept. Two passes keep it cheap:
+ * the whole page at ≈ 150 dpi (`mittel`: separator sheets, big codes, first-page codes of the usual
+ * module size ≥ 0.35 mm, also turned), then — when nothing was found — the top quarter at up to
+ * ≈ 300 dpi, upright only (small cover stickers and first-page codes sit at the top).
+ * zxing's downscaling pyramid is off: the images are already small.
+ */
+async function leseBarcodesGrau(grau: Grau, mittel: Grau): Promise<string[]> {
+  const grob = await zxingLies(mittel, { tryDownscale: false });
+  if (grob.length > 0 || mittel === grau) return [...new Set(grob)];
+  const hoehe = Math.max(1, Math.round(grau.hoehe / 4));
+  const oben: Grau = { data: grau.data.subarray(0, grau.breite * hoehe), breite: grau.breite, hoehe };
+  return [...new Set(await zxingLies(oben, { tryDownscale: false, tryRotate: false }))];
+}
+
+/** Barcode texts on a raw image (see `leseBarcodesGrau`); `pxProMm`: its resolution. */
+export async function leseBarcodes(data: Buffer, width: number, height: number, channels: number, pxProMm = width / 210): Promise<string[]> {
+  const grau = await rawGrau(sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).greyscale());
+  const faktor = Math.min(1, 6 / pxProMm);
+  const mittel = faktor < 0.95 ? await rawGrau(sharpRaw(grau).resize(Math.max(1, Math.round(width * faktor)))) : grau;
+  return leseBarcodesGrau(grau, mittel);
 }
 
 // ---- PATCH-T ----
@@ -291,66 +353,83 @@ export function findePatchT(data: Buffer, width: number, height: number, channel
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) bin[y * w + x] = data[(y * schritt * width + x * schritt) * channels]! < 128 ? 1 : 0;
   }
-  const zeilen = (i: number) => (x: number) => bin[i * w + x]!;
-  const spalten = (i: number) => (y: number) => bin[y * w + i]!;
-  return sucheRichtung(zeilen, h, w, mm) || sucheRichtung(spalten, w, h, mm);
+  // Rows: stride 1 along a line, w between lines; columns: the other way round.
+  return sucheRichtung(bin, h, w, w, 1, mm) || sucheRichtung(bin, w, h, 1, w, mm);
 }
 
-/** Scans `anzahl` lines of length `laenge`; true when a patch symbol's crossings continue over ≥ 30 mm. */
-function sucheRichtung(linie: (i: number) => (pos: number) => number, anzahl: number, laenge: number, mm: number): boolean {
+/**
+ * Scans `anzahl` lines of length `laenge` (line i, position p at `bin[i * zeilenSchritt + p * schritt]`);
+ * true when a patch symbol's crossings continue over ≥ 30 mm.
+ */
+function sucheRichtung(bin: Uint8Array, anzahl: number, laenge: number, zeilenSchritt: number, schritt: number, mm: number): boolean {
   const minLaenge = 30 * mm;
+  const laeufe = new Int32Array(laenge + 1);
   // Candidates by start position (bucketed to 2 mm): consecutive line count.
-  let laeufe = new Map<number, { start: number; letzte: number }>();
+  let alt = new Map<number, { start: number; letzte: number }>();
   for (let i = 0; i < anzahl; i++) {
-    const px = linie(i);
-    const treffer = patchAufLinie(px, laenge, mm);
+    const treffer = patchAufLinie(bin, i * zeilenSchritt, schritt, laenge, mm, laeufe);
+    if (treffer.length === 0 && alt.size === 0) continue;
     const neu = new Map<number, { start: number; letzte: number }>();
     for (const pos of treffer) {
       const eimer = Math.round(pos / (2 * mm));
-      const vorher = laeufe.get(eimer) ?? laeufe.get(eimer - 1) ?? laeufe.get(eimer + 1);
+      const vorher = alt.get(eimer) ?? alt.get(eimer - 1) ?? alt.get(eimer + 1);
       const lauf = vorher && i - vorher.letzte <= Math.max(2, mm) ? { start: vorher.start, letzte: i } : { start: i, letzte: i };
       if (lauf.letzte - lauf.start >= minLaenge) return true;
       neu.set(eimer, lauf);
     }
     // Keep runs alive across a small gap (noise).
-    for (const [k, v] of laeufe) if (!neu.has(k) && i - v.letzte <= Math.max(2, mm)) neu.set(k, v);
-    laeufe = neu;
+    for (const [k, v] of alt) if (!neu.has(k) && i - v.letzte <= Math.max(2, mm)) neu.set(k, v);
+    alt = neu;
   }
   return false;
 }
 
-/** Start positions of N W N W (or W N W N) bar sequences on one line. */
-function patchAufLinie(px: (pos: number) => number, laenge: number, mm: number): number[] {
-  const runs: { farbe: number; start: number; len: number }[] = [];
-  let start = 0;
-  for (let x = 1; x <= laenge; x++) {
-    if (x === laenge || px(x) !== px(start)) {
-      runs.push({ farbe: px(start), start, len: x - start });
-      start = x;
+const KEINE_TREFFER: number[] = [];
+
+/** Start positions of N W N W (or W N W N) bar sequences on one line. `laeufe`: scratch space (≥ laenge + 1). */
+function patchAufLinie(bin: Uint8Array, anfang: number, schritt: number, laenge: number, mm: number, laeufe: Int32Array): number[] {
+  // Run starts; runs alternate in colour from the first pixel's colour. The last entry is the end.
+  let n = 0;
+  let vorher = bin[anfang]!;
+  laeufe[n++] = 0;
+  for (let x = 1, j = anfang + schritt; x < laenge; x++, j += schritt) {
+    const v = bin[j]!;
+    if (v !== vorher) {
+      laeufe[n++] = x;
+      vorher = v;
     }
   }
-  const treffer: number[] = [];
+  laeufe[n] = laenge;
+  // A symbol needs a space, 7 runs and (unless at the end) a space: at least 8 runs.
+  if (n < 8) return KEINE_TREFFER;
+  const ersteFarbe = bin[anfang]!;
+  const farbe = (k: number) => (k % 2 === 0 ? ersteFarbe : 1 - ersteFarbe);
+  const len = (k: number) => laeufe[k + 1]! - laeufe[k]!;
+  let treffer: number[] | undefined;
   const tol = 1.0 * mm;
+  const ruhe = 2 * mm;
   const schmal = (l: number) => Math.abs(l - 2.0 * mm) <= tol;
   const breit = (l: number) => Math.abs(l - 5.1 * mm) <= 1.5 * mm;
-  for (let i = 1; i + 7 < runs.length; i++) {
-    const r = runs.slice(i, i + 7);
-    if (r[0]!.farbe !== 1) continue;
-    const vor = runs[i - 1]!;
-    const nach = runs[i + 7];
-    const ruhe = 2 * mm;
-    if (vor.farbe !== 0 || vor.len < ruhe || (nach && (nach.farbe !== 0 || nach.len < ruhe))) continue;
-    const [b1, s1, b2, s2, b3, s3, b4] = r.map((x) => x.len) as [number, number, number, number, number, number, number];
+  for (let i = 1; i + 7 < n; i++) {
+    if (farbe(i) !== 1) continue;
+    if (len(i - 1) < ruhe || (i + 7 < n && len(i + 7) < ruhe)) continue;
+    const s1 = len(i + 1);
+    const s2 = len(i + 3);
+    const s3 = len(i + 5);
     if (!schmal(s1) || !schmal(s2) || !schmal(s3)) continue;
+    const b1 = len(i);
+    const b2 = len(i + 2);
+    const b3 = len(i + 4);
+    const b4 = len(i + 6);
     const nwnw = schmal(b1) && breit(b2) && schmal(b3) && breit(b4);
     const wnwn = breit(b1) && schmal(b2) && breit(b3) && schmal(b4);
     if (!nwnw && !wnwn) continue;
-    const n = nwnw ? (b1 + b3) / 2 : (b2 + b4) / 2;
+    const nb = nwnw ? (b1 + b3) / 2 : (b2 + b4) / 2;
     const wd = nwnw ? (b2 + b4) / 2 : (b1 + b3) / 2;
-    if (wd / n < 1.8) continue;
-    treffer.push(r[0]!.start);
+    if (wd / nb < 1.8) continue;
+    (treffer ??= []).push(laeufe[i]!);
   }
-  return treffer;
+  return treffer ?? KEINE_TREFFER;
 }
 
 async function schreibeAtomar(ziel: string, inhalt: Buffer): Promise<void> {

@@ -27,6 +27,7 @@ import { berlinDate } from '../../domain/zeit';
 import { loadPseudonymizer, type Pseudonymizer } from '../../platform/pseudonym';
 import type { ActivityDeps } from '../index';
 import { leseDatei } from '../erkennung/lesen';
+import type { OcrEngine } from '../erkennung/ocr';
 import { dokumentPdf } from './ablage-pdf';
 import { createDienste, type PosteingangDienste } from './dienste';
 
@@ -156,8 +157,11 @@ export function istAntragsart(a: string): a is Antragsart {
 
 /**
  * Reading renders pages on the worker's main thread (pdf.js): long synchronous stretches that
- * delay workflow tasks of the same process. At most this many files are read at once per process
- * (POSTEINGANG_LESEN_PARALLEL, default 2); OCR itself runs in the pool, not here.
+ * delay workflow tasks of the same process. At most this many files are read at once per process:
+ * files that need OCR POSTEINGANG_LESEN_PARALLEL (default 4: enough rendered pages waiting for the
+ * pool's workers; each file holds at most a few page images), born-digital files (text layer, no
+ * rendering) POSTEINGANG_LESEN_DIGITAL_PARALLEL (default 2) — separately, so letters with a text
+ * layer never wait behind scans. OCR itself runs in the pool, not here.
  */
 function leseSemaphore(max: number) {
   let frei = max;
@@ -198,7 +202,15 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
     }
     return pseudonymizer;
   };
-  const lesenBegrenzt = leseSemaphore(Math.max(1, Math.round(positiveZahl(process.env.POSTEINGANG_LESEN_PARALLEL, 2))));
+  const lesenBegrenzt = leseSemaphore(Math.max(1, Math.round(positiveZahl(process.env.POSTEINGANG_LESEN_PARALLEL, 4))));
+  const digitalBegrenzt = leseSemaphore(Math.max(1, Math.round(positiveZahl(process.env.POSTEINGANG_LESEN_DIGITAL_PARALLEL, 2))));
+  /** An OCR engine for the born-digital path: a page that would need OCR ends that attempt. */
+  const keineOcr: OcrEngine = {
+    erkenne: async () => {
+      throw ApplicationFailure.nonRetryable('Eine Seite braucht OCR; die Datei wird über den OCR-Pool gelesen', 'OcrNoetig');
+    },
+    close: async () => undefined,
+  };
   const feiertageCache = new Map<string, Feiertage>();
   const feiertage = (land: string): Feiertage => {
     const l = landAus(land);
@@ -230,7 +242,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
     /** Preflight of the stored file (H4's checks): ok with the page count, or a reason for the quarantine. */
     async pruefeEingang(a: { storedPath: string; mediaType: string; fileName: string }) {
       const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
-      return pruefeDatei(inhalt, { mediaType: a.mediaType, fileName: a.fileName });
+      return pruefeDatei(inhalt, { mediaType: a.mediaType, fileName: a.fileName, textlayerMelden: true });
     },
 
     /**
@@ -265,6 +277,28 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
         throw err;
       } finally {
         clearInterval(puls);
+      }
+    },
+
+    /**
+     * Reads a file that preflight found to have a text layer on every page, without OCR and without
+     * waiting behind scans (run as a local activity: no heartbeats). A page that needs OCR after all
+     * fails it with `OcrNoetig` (non-retryable); the workflow then reads the file with `leseEingang`.
+     * Idempotent like leseEingang (a stored Lesung is reused).
+     */
+    async leseEingangDigital(a: { contentHash: string; storedPath: string; mediaType: string }): Promise<LeseZusammenfassung> {
+      const vorhanden = await ladeLesung(deps.dataDir, a.contentHash);
+      if (vorhanden) return zusammenfassung(vorhanden);
+      const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
+      try {
+        const ergebnis = await digitalBegrenzt(() => leseDatei(inhalt, a.mediaType, { ocr: keineOcr, dataDir: deps.dataDir, contentHash: a.contentHash }));
+        const lesung: Lesung = { contentHash: a.contentHash, seiten: ergebnis.seiten, teile: ergebnis.teile };
+        if (!(await ladeLesung(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));
+        return zusammenfassung(lesung);
+      } catch (err) {
+        const name = (err as Error)?.name;
+        if (name === 'SeitenFehler' || name === 'OcrBildFehler') throw ApplicationFailure.nonRetryable((err as Error).message, name);
+        throw err;
       }
     },
 

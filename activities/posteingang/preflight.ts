@@ -29,12 +29,20 @@ export interface PreflightOptionen {
   maxPixel?: number;
   /** Time limit for parsing in ms (default 20000). */
   timeoutMs?: number;
+  /** PDF: also report `textlayer` (every page has fonts) for choosing the reading path. */
+  textlayerMelden?: boolean;
 }
 
 export type PreflightErgebnis =
   | {
       ok: true;
       seiten: number;
+      /**
+       * PDF with `textlayerMelden` only, set only when true: every page has fonts in its resources, so it very
+       * likely carries a text layer (born-digital) and reading needs no OCR. A hint for choosing the reading
+       * path, not a promise.
+       */
+      textlayer?: true;
       /** The media type found from the content (may refine a generic claim such as application/octet-stream). */
       mediaType: PreflightMediaType;
       /** Remarks for a person (e.g. a hostile file name), German; the file is still accepted. */
@@ -205,10 +213,11 @@ export async function pruefeDatei(inhalt: Buffer, opts: PreflightOptionen): Prom
       return nein('typ-falsch', `Die Datei gibt sich als ${typName(behauptet)} aus, ist aber ein(e) ${typName(echt)}.`);
     }
     const mediaType = echt as PreflightMediaType;
-    const seiten =
-      mediaType === 'application/pdf'
-        ? await pruefePdf(inhalt, { maxSeiten, maxPixel, timeoutMs })
-        : await mitFrist(pruefeBild(inhalt, mediaType, { maxSeiten, maxPixel }), timeoutMs);
+    if (mediaType === 'application/pdf') {
+      const pdf = await pruefePdf(inhalt, { maxSeiten, maxPixel, timeoutMs });
+      return { ok: true, seiten: pdf.seiten, mediaType, hinweise, ...(opts.textlayerMelden && pdf.textlayer ? { textlayer: true as const } : {}) };
+    }
+    const seiten = await mitFrist(pruefeBild(inhalt, mediaType, { maxSeiten, maxPixel }), timeoutMs);
     return { ok: true, seiten, mediaType, hinweise };
   } catch (err) {
     if (err instanceof Abbruch) return nein(err.code, err.grund);
@@ -261,21 +270,27 @@ async function pruefeBild(inhalt: Buffer, mediaType: PreflightMediaType, o: { ma
 interface PdfAntwort {
   ok?: boolean;
   seiten?: number;
+  textlayer?: boolean;
   code?: PreflightCode;
   detail?: string;
 }
 
 /**
  * The PDF check, run in a worker thread (eval'd plain JS so it works from sources and from dist alike).
- * Posts one PdfAntwort.
+ * The thread stays and checks one file after the other (loading pdf-lib and pdf.js costs far more CPU
+ * than checking a letter); for each job it posts one PdfAntwort with the job's id.
  */
 const PDF_WORKER = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const zlib = require('node:zlib');
-const send = (m) => parentPort.postMessage(m);
-(async () => {
-  const { maxSeiten, maxPixel, maxStreamBytes, maxEntpacktGesamt, pfade } = workerData;
-  const inhalt = new Uint8Array(workerData.inhalt);
+const { pfade } = workerData;
+parentPort.on('message', (job) => {
+  const send = (m) => parentPort.postMessage({ ...m, id: job.id });
+  pruefe(job, send).catch((e) => send({ code: 'beschaedigt', detail: String(e && e.message).slice(0, 100) }));
+});
+async function pruefe(job, send) {
+  const { maxSeiten, maxPixel, maxStreamBytes, maxEntpacktGesamt } = job;
+  const inhalt = new Uint8Array(job.inhalt);
   const pl = require(pfade.pdflib);
   let doc;
   try {
@@ -327,44 +342,155 @@ const send = (m) => parentPort.postMessage(m);
     if (/Password/i.test(name)) return send({ code: 'verschluesselt' });
     return send({ code: 'beschaedigt', detail: 'pdfjs ' + name });
   }
-  send({ ok: true, seiten });
-})().catch((e) => send({ code: 'beschaedigt', detail: String(e && e.message).slice(0, 100) }));
+  // Every page with fonts (inherited resources included): a text layer, so reading will hardly need OCR.
+  let textlayer = true;
+  try {
+    for (const page of doc.getPages()) {
+      const res = page.node.Resources();
+      const fonts = res && res.lookup(N('Font'));
+      if (!(fonts instanceof pl.PDFDict) || fonts.keys().length === 0) { textlayer = false; break; }
+    }
+  } catch (e) {
+    textlayer = false;
+  }
+  send({ ok: true, seiten, textlayer });
+}
 `;
 
-async function pruefePdf(inhalt: Buffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number }): Promise<number> {
-  const kopie = new Uint8Array(inhalt); // a copy we may transfer
-  const antwort = await new Promise<PdfAntwort>((resolve) => {
-    let fertig = false;
-    const ende = (a: PdfAntwort) => {
-      if (fertig) return;
-      fertig = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(a);
-    };
-    const worker = new Worker(PDF_WORKER, {
+interface PdfAuftrag {
+  id: number;
+  inhalt: ArrayBuffer;
+  maxSeiten: number;
+  maxPixel: number;
+  timeoutMs: number;
+  erledigt: (a: PdfAntwort) => void;
+}
+
+/**
+ * Threads that check PDFs, at most POSTEINGANG_PREFLIGHT_PARALLEL (default 2) at a time. A thread that
+ * runs out of its memory limit, overruns the time limit or dies is terminated and replaced (the next
+ * file gets a fresh one); an idle thread does not keep the process alive and ends after a minute.
+ */
+class PdfPruefer {
+  private readonly frei: PdfThread[] = [];
+  private readonly warteschlange: PdfAuftrag[] = [];
+  private laufend = 0;
+  private naechsteId = 1;
+
+  private get max(): number {
+    const n = Number(process.env.POSTEINGANG_PREFLIGHT_PARALLEL);
+    return Number.isInteger(n) && n >= 1 ? n : 2;
+  }
+
+  pruefe(inhalt: ArrayBuffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number }): Promise<PdfAntwort> {
+    return new Promise((erledigt) => {
+      this.warteschlange.push({ id: this.naechsteId++, inhalt, ...o, erledigt });
+      this.weiter();
+    });
+  }
+
+  private weiter(): void {
+    while (this.warteschlange.length > 0) {
+      let t = this.frei.pop();
+      if (!t) {
+        if (this.laufend >= this.max) return;
+        t = new PdfThread(() => this.weg(t!));
+      }
+      this.laufend++;
+      const auftrag = this.warteschlange.shift()!;
+      const thread = t;
+      thread.fuehreAus(auftrag, (a, weiterVerwendbar) => {
+        this.laufend--;
+        if (weiterVerwendbar) this.frei.push(thread);
+        auftrag.erledigt(a);
+        this.weiter();
+      });
+    }
+  }
+
+  private weg(t: PdfThread): void {
+    const i = this.frei.indexOf(t);
+    if (i >= 0) this.frei.splice(i, 1);
+  }
+}
+
+class PdfThread {
+  private readonly worker: Worker;
+  private aktuell: { id: number; fertig: (a: PdfAntwort, weiterVerwendbar: boolean) => void; timer: NodeJS.Timeout } | undefined;
+  private ruhe: NodeJS.Timeout | undefined;
+  private beendet = false;
+
+  constructor(private readonly entfernt: () => void) {
+    this.worker = new Worker(PDF_WORKER, {
       eval: true,
-      workerData: {
-        inhalt: kopie.buffer,
-        maxSeiten: o.maxSeiten,
-        maxPixel: o.maxPixel,
-        maxStreamBytes: PREFLIGHT_STANDARD.maxStreamBytes,
-        maxEntpacktGesamt: PREFLIGHT_STANDARD.maxEntpacktGesamt,
-        pfade: { pdflib: require.resolve('pdf-lib'), pdfparse: require.resolve('pdf-parse') },
-      },
-      transferList: [kopie.buffer],
+      workerData: { pfade: { pdflib: require.resolve('pdf-lib'), pdfparse: require.resolve('pdf-parse') } },
       resourceLimits: { maxOldGenerationSizeMb: PREFLIGHT_STANDARD.workerHeapMb, maxYoungGenerationSizeMb: 64 },
       stdout: true,
       stderr: true,
     });
-    const timer = setTimeout(() => ende({ code: 'zeitueberschreitung' }), o.timeoutMs);
-    worker.on('message', (m: PdfAntwort) => ende(m));
-    worker.on('error', (err: Error & { code?: string }) =>
-      ende({ code: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'dekompressionsbombe' : 'beschaedigt', detail: 'speicher' }),
+    this.worker.on('message', (m: PdfAntwort & { id: number }) => {
+      if (this.aktuell?.id === m.id) {
+        this.abschliessen({
+          ...(m.ok ? { ok: true } : {}), ...(m.seiten !== undefined ? { seiten: m.seiten } : {}), ...(typeof m.textlayer === 'boolean' ? { textlayer: m.textlayer } : {}),
+          ...(m.code ? { code: m.code } : {}), ...(m.detail ? { detail: m.detail } : {}),
+        }, true);
+      }
+    });
+    this.worker.on('error', (err: Error & { code?: string }) => {
+      this.beende();
+      this.abschliessen({ code: err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'dekompressionsbombe' : 'beschaedigt', detail: 'speicher' }, false);
+    });
+    this.worker.on('exit', () => {
+      this.beende();
+      this.abschliessen({ code: 'beschaedigt', detail: 'exit' }, false);
+    });
+  }
+
+  fuehreAus(a: PdfAuftrag, fertig: (a: PdfAntwort, weiterVerwendbar: boolean) => void): void {
+    if (this.ruhe) clearTimeout(this.ruhe);
+    this.ruhe = undefined;
+    this.worker.ref();
+    const timer = setTimeout(() => {
+      // Stuck (or very slow): this thread is not used again.
+      this.beende();
+      this.abschliessen({ code: 'zeitueberschreitung' }, false);
+    }, a.timeoutMs);
+    this.aktuell = { id: a.id, fertig, timer };
+    this.worker.postMessage(
+      { id: a.id, inhalt: a.inhalt, maxSeiten: a.maxSeiten, maxPixel: a.maxPixel, maxStreamBytes: PREFLIGHT_STANDARD.maxStreamBytes, maxEntpacktGesamt: PREFLIGHT_STANDARD.maxEntpacktGesamt },
+      [a.inhalt],
     );
-    worker.on('exit', () => ende({ code: 'beschaedigt', detail: 'exit' }));
-  });
-  if (antwort.ok && antwort.seiten) return antwort.seiten;
+  }
+
+  private abschliessen(a: PdfAntwort, weiterVerwendbar: boolean): void {
+    const j = this.aktuell;
+    if (!j) return;
+    this.aktuell = undefined;
+    clearTimeout(j.timer);
+    const bleibt = weiterVerwendbar && !this.beendet;
+    if (bleibt) {
+      this.worker.unref();
+      this.ruhe = setTimeout(() => this.beende(), 60_000);
+      this.ruhe.unref();
+    }
+    j.fertig(a, bleibt);
+  }
+
+  private beende(): void {
+    if (this.beendet) return;
+    this.beendet = true;
+    if (this.ruhe) clearTimeout(this.ruhe);
+    this.entfernt();
+    void this.worker.terminate();
+  }
+}
+
+const pdfPruefer = new PdfPruefer();
+
+async function pruefePdf(inhalt: Buffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number }): Promise<{ seiten: number; textlayer: boolean }> {
+  const kopie = new Uint8Array(inhalt); // a copy we may transfer
+  const antwort = await pdfPruefer.pruefe(kopie.buffer, o);
+  if (antwort.ok && antwort.seiten) return { seiten: antwort.seiten, textlayer: antwort.textlayer === true };
   switch (antwort.code) {
     case 'verschluesselt':
       throw new Abbruch('verschluesselt', 'Das PDF ist verschlüsselt (Kennwortschutz) und kann nicht gelesen werden. Bitte ohne Kennwort erneut einreichen.');

@@ -95,7 +95,12 @@ async function speichereHistorie(h: WorkflowHandle, name: string): Promise<void>
   if (process.env.POSTEINGANG_HISTORIEN !== 'schreiben') return;
   const History = temporal.api.history.v1.History;
   const obj = { workflowId: h.workflowId, ...History.toObject(History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String }) };
-  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), JSON.stringify(obj, null, 1));
+  // Histories of the local-activity path (marker pe-lokal-202611) are saved next to, not over, the older ones.
+  type Ereignis = { markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data?: string }[] }> } };
+  const ereignisse = (obj as { events?: Ereignis[] }).events ?? [];
+  const marker = ereignisse.flatMap((e) => Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((p) => p.payloads ?? []));
+  const lokal = marker.some((p) => Buffer.from(String(p.data ?? ''), 'base64').toString('utf8').includes('pe-lokal-202611'));
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}${lokal ? '-lokal' : ''}.json`), JSON.stringify(obj, null, 1));
 }
 
 test('a born-digital letter with a BG-Nummer is filed once into the E-Akte, with a Wiedervorlage for the team', async () => {
@@ -153,7 +158,7 @@ test('a scanned letter is read by OCR (in-process engine), its BG-Nummer found i
   expect(ergebnis).toMatchObject({ status: 'abgelegt', bgNummer: h.bgNummer });
   const z = await zustand(dok);
   expect(z.seiten).toHaveLength(1);
-  expect(z.seiten[0]).toMatchObject({ nr: 1, quelle: 'ocr', bild: `posteingang/${input.contentHash}/seite-1.png` });
+  expect(z.seiten[0]).toMatchObject({ nr: 1, quelle: 'ocr', bild: `posteingang/${input.contentHash}/seite-1.jpg` });
   expect(z.seiten[0]!.meanConfidence).toBeGreaterThan(50);
   expect(z.zuordnung).toMatchObject({ art: 'bg-nummer', bgNummer: h.bgNummer });
   const abgelegt = await world.connectors.eakte.get(ergebnis.status === 'abgelegt' ? ergebnis.dokumentId : '');

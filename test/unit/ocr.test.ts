@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createLokaleOcr, deutschesModell, KOPF_ANTEIL, OcrBildFehler, woerterAusTsv, type OcrEngine } from '../../activities/erkennung/ocr';
+import { createLokaleOcr, deutschesModell, KOPF_ANTEIL, OcrBildFehler, TESSERACT_PARAMETER, tesseractCliArgumente, woerterAusTsv, type OcrEngine } from '../../activities/erkennung/ocr';
 import { normalisiereBild } from '../../activities/erkennung/seiten';
 import { testseite } from '../../activities/erkennung/ocr-testseite';
 
@@ -23,6 +23,20 @@ describe('ocr: TSV', () => {
       { text: 'Jobcenter', confidence: 96.1, bbox: { x0: 105, y0: 1200, x1: 225, y1: 1230 } },
       { text: 'Leer\tzeichen', confidence: 88.5, bbox: { x0: 335, y0: 1201, x1: 405, y1: 1230 } },
     ]);
+  });
+});
+
+describe('ocr: parameters', () => {
+  it('gives native tesseract (bench) the parameters the engine reads with: page segmentation as --psm, the rest as -c', () => {
+    expect(TESSERACT_PARAMETER.tessedit_pageseg_mode).toBe('3');
+    const args = tesseractCliArgumente();
+    expect(args.slice(0, 2)).toEqual(['--psm', '3']);
+    const c = args.slice(2);
+    expect(c.filter((_, i) => i % 2 === 0).every((a) => a === '-c')).toBe(true);
+    expect(c.filter((_, i) => i % 2 === 1).sort()).toEqual(
+      Object.entries(TESSERACT_PARAMETER).filter(([k]) => k !== 'tessedit_pageseg_mode').map(([k, v]) => `${k}=${v}`).sort(),
+    );
+    expect(tesseractCliArgumente({ tessedit_do_invert: '0', tessedit_pageseg_mode: '6' })).toEqual(['--psm', '6', '-c', 'tessedit_do_invert=0']);
   });
 });
 

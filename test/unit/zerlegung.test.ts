@@ -315,6 +315,8 @@ describe('leseDatei on a scanned batch', () => {
     expect(s1.bild).toBe(seitenbildPfad(contentHash, 1));
     const meta = await sharp(path.join(dataDir, s1.bild!)).metadata();
     expect({ breite: meta.width, hoehe: meta.height }).toEqual(s1.bildGroesse);
+    // a greyscale JPEG (cheap to write, small to keep and to serve)
+    expect({ format: meta.format, kanaele: meta.channels }).toEqual({ format: 'jpeg', kanaele: 1 });
     expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1700);
     const gespeichert = JSON.parse(fs.readFileSync(path.join(dataDir, lesungPfad(contentHash)), 'utf8')) as Lesung;
     expect(gespeichert).toEqual({ contentHash, seiten: res.seiten, teile: res.teile });

@@ -14,7 +14,8 @@
  */
 import {
   ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineUpdate,
-  getExternalWorkflowHandle, log, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../../activities';
@@ -28,7 +29,7 @@ import {
 import { ART, FAELLIG, PRIORITAET, PROZESS, Prozess, STATUS, TEAM } from '../../domain/search-attributes';
 import { WBA_EINGEGANGEN_SIGNAL, plusTage, type WbaEingegangen } from '../../domain/weiterbewilligung';
 import { berlinDate } from '../../domain/zeit';
-import { pruefeQuarantaeneEntscheidung } from './eingang';
+import { LOKAL_PATCH, pruefeQuarantaeneEntscheidung } from './eingang';
 
 const kurz = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -40,6 +41,20 @@ const erkennen = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
 });
 const ablage = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+});
+
+// Since pe-lokal-202611 (see eingang.ts): the same steps as local activities, same timeouts and retries.
+const kurzLokal = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+const erkennenLokal = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
+});
+const ablageLokal = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
 });
@@ -70,7 +85,23 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     quelle: input.quelle, dateiname: input.fileName, seiten: teil.seiten.map((nr) => ({ nr, quelle: 'textlayer', rotation: 0 })),
     pruefGruende: [], entscheidungen: [], prioritaet: 'normal',
   };
-  const setze = (pairs: SearchAttributeUpdatePair[]) => upsertSearchAttributes(pairs);
+  // Decided once, before the first command (histories without the marker replay the old path).
+  const lokal = patched(LOKAL_PATCH);
+  const k = lokal ? kurzLokal : kurz;
+  const kErkennen = lokal ? erkennenLokal : erkennen;
+  const kAblage = lokal ? ablageLokal : ablage;
+  // With local activities, search attribute changes are collected and written in one upsert before
+  // the workflow waits (review, quarantine, a signal) and at the end; the old path writes each at once.
+  const offen = new Map<string, SearchAttributeUpdatePair>();
+  const setze = (pairs: SearchAttributeUpdatePair[]) => {
+    if (!lokal) return upsertSearchAttributes(pairs);
+    for (const p of pairs) offen.set(p.key.name, p);
+  };
+  const schreibe = () => {
+    if (offen.size === 0) return;
+    upsertSearchAttributes([...offen.values()]);
+    offen.clear();
+  };
   const setzeStatus = (s: PosteingangStatusWert, weitere: SearchAttributeUpdatePair[] = []) => {
     z.status = s;
     setze([{ key: STATUS, value: s }, ...weitere]);
@@ -116,11 +147,13 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     quarantaene = undefined;
     quarantaeneOffen = true;
     setzeStatus(PosteingangStatus.QUARANTAENE);
+    schreibe();
     await condition(() => quarantaene !== undefined);
     return quarantaene!;
   }
   async function verworfen(grund: string): Promise<DokumentErgebnis> {
     setzeStatus(PosteingangStatus.VERWORFEN);
+    schreibe();
     await condition(allHandlersFinished);
     return { status: 'verworfen', grund };
   }
@@ -131,7 +164,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   let erkannt: Awaited<ReturnType<Activities['erkenneDokument']>>;
   for (;;) {
     try {
-      erkannt = await erkennen.erkenneDokument({
+      erkannt = await kErkennen.erkenneDokument({
         contentHash: input.contentHash, seiten: teil.seiten, eingangsdatum: input.eingangsdatum,
         ...(teil.barcodeDokumentart ? { barcodeDokumentart: teil.barcodeDokumentart } : {}),
       });
@@ -149,7 +182,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   setzeStatus(PosteingangStatus.GELESEN, [{ key: ART, value: erkennung.dokumentart }, { key: PRIORITAET, value: z.prioritaet }]);
 
   // 2. household
-  const zu = await kurz.ordneDokumentZu({
+  const zu = await k.ordneDokumentZu({
     merkmale: erkennung.merkmale,
     ...(teil.barcodeBgNummer ? { barcodeBgNummer: teil.barcodeBgNummer } : {}),
     ...(input.hinweise?.bgNummer ? { hinweisBgNummer: input.hinweise.bgNummer } : {}),
@@ -175,16 +208,18 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     z.pruefGruende = gr;
     const frist = policy.pruefFristMs !== undefined
       ? new Date(new Date().getTime() + policy.pruefFristMs).toISOString()
-      : await kurz.pruefFrist({ ab: new Date().toISOString(), arbeitstage: policy.pruefFristArbeitstage, land: policy.land });
+      : await k.pruefFrist({ ab: new Date().toISOString(), arbeitstage: policy.pruefFristArbeitstage, land: policy.land });
     z.pruefFrist = frist;
     entscheidung = undefined;
     pruefungOffen = true;
     setzeStatus(PosteingangStatus.PRUEFUNG, [{ key: FAELLIG, value: new Date(frist) }]);
+    schreibe();
     log.info('posteingang: document waits for review', { gruende: gr.join(',') });
     const rechtzeitig = await condition(() => entscheidung !== undefined, Math.max(1, Date.parse(frist) - new Date().getTime()));
     if (!rechtzeitig) {
       z.prioritaet = 'hoch';
       setzeStatus(PosteingangStatus.PRUEFUNG_UEBERFAELLIG, [{ key: PRIORITAET, value: 'hoch' }]);
+      schreibe();
       if (policy.eskalationTeamId && !eskalationAufgabe) {
         const id = aufgabeWorkflowId(workflowId, 'POSTEINGANG_PRUEFEN');
         const heute = berlinDate(new Date());
@@ -235,7 +270,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
       if (dokumentart !== erkennung.dokumentart) {
         setze([{ key: ART, value: dokumentart }]);
         if (!korrekturGespeichert) {
-          await kurz.speichereDokumentKorrektur({ contentHash: input.contentHash, seiten: teil.seiten, dokumentart, erkannt: erkennung.dokumentart, modellVersion: erkennung.modellVersion });
+          await k.speichereDokumentKorrektur({ contentHash: input.contentHash, seiten: teil.seiten, dokumentart, erkannt: erkennung.dokumentart, modellVersion: erkennung.modellVersion });
           korrekturGespeichert = true;
         }
       }
@@ -247,7 +282,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
       gruende.length = 0;
     }
     try {
-      abgelegt = await ablage.legeDokumentAb({
+      abgelegt = await kAblage.legeDokumentAb({
         workflowId, contentHash: input.contentHash, storedPath: input.storedPath, mediaType: input.mediaType, fileName: input.fileName,
         teilIndex: teil.index, ...(input.teileGesamt ? { teileGesamt: input.teileGesamt } : {}), seiten: teil.seiten,
         bgNummer: bgNummer!, dokumentart, eingangsdatum: input.eingangsdatum,
@@ -270,10 +305,11 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   // 4. route: a WBA goes to the household's Weiterbewilligung (it records the Antragseingang and its Wiedervorlage)
   let wbaUebergeben = false;
   if (dokumentart === 'WBA') {
-    const { workflowId: wbId } = await kurz.findeWeiterbewilligung({ bgNummer: bgNummer!, eingangsdatum: input.eingangsdatum });
+    const { workflowId: wbId } = await k.findeWeiterbewilligung({ bgNummer: bgNummer!, eingangsdatum: input.eingangsdatum });
     if (wbId) {
       const signal: WbaEingegangen = { eingangsdatum: input.eingangsdatum, quelle: input.quelle, eingangId: workflowId };
       try {
+        schreibe();
         await getExternalWorkflowHandle(wbId).signal(WBA_EINGEGANGEN_SIGNAL, signal);
         wbaUebergeben = true;
         z.weiterbewilligung = wbId;
@@ -284,7 +320,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   }
   if (!wbaUebergeben) {
     try {
-      const wv = await kurz.erstelleDokumentWiedervorlage({
+      const wv = await k.erstelleDokumentWiedervorlage({
         referenz: workflowId, bgNummer: bgNummer!, dokumentart, eingangsdatum: input.eingangsdatum,
         ...(erkennung.merkmale.bescheidVom ? { bescheidVom: erkennung.merkmale.bescheidVom } : {}),
         ...(z.teamId ? { teamId: z.teamId } : {}),
@@ -293,7 +329,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
       z.ablage.wiedervorlageId = wv.wiedervorlageId;
       if (dokumentart === 'WIDERSPRUCH') setze([{ key: FAELLIG, value: new Date(`${wv.faelligAm}T00:00:00Z`) }]);
       if (ANTRAGSARTEN.includes(dokumentart)) {
-        await kurz.erfasseDokumentEingang({ referenz: `${workflowId}:eingang`, bgNummer: bgNummer!, art: dokumentart, eingangsdatum: input.eingangsdatum });
+        await k.erfasseDokumentEingang({ referenz: `${workflowId}:eingang`, bgNummer: bgNummer!, art: dokumentart, eingangsdatum: input.eingangsdatum });
       }
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
@@ -302,6 +338,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     }
   }
   setzeStatus(PosteingangStatus.ABGELEGT);
+  schreibe();
   await condition(allHandlersFinished);
   return { status: 'abgelegt', dokumentId: abgelegt.dokumentId, bgNummer: bgNummer!, dokumentart, ...(z.ablage.wiedervorlageId ? { wiedervorlageId: z.ablage.wiedervorlageId } : {}) };
 }

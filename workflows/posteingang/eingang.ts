@@ -13,8 +13,8 @@
  * (test/histories/posteingang*.json are replayed by test/integration/replay.test.ts).
  */
 import {
-  ActivityFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineUpdate, log, proxyActivities,
-  setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  ActivityFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineUpdate, log, patched, proxyActivities,
+  proxyLocalActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
@@ -34,6 +34,22 @@ const lesen = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
+});
+
+/**
+ * Since pe-lokal-202611: the short, idempotent steps run as local activities in the workflow task
+ * itself (no round trip through the server per step; a worker that dies mid-task repeats them, which
+ * they allow). Reading of a file with a text layer on every page too; reading with OCR stays a normal
+ * activity with heartbeats.
+ */
+export const LOKAL_PATCH = 'pe-lokal-202611';
+const kurzLokal = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+const digitalLokal = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 export const dateiZustandQuery = defineQuery<DateiZustand>(DateiQueries.ZUSTAND);
@@ -63,6 +79,9 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
     status: PosteingangStatus.ERFASST, contentHash: input.contentHash, quelle: input.quelle, eingangsdatum: input.eingangsdatum,
     dateiname: input.fileName, mediaType: input.mediaType, bytes: input.bytes, pruefGruende: [], dokumente: [], entscheidungen: [],
   };
+  // Decided once, before the first command (histories without the marker replay the old path).
+  const lokal = patched(LOKAL_PATCH);
+  const k = lokal ? kurzLokal : kurz;
   const setzeStatus = (s: PosteingangStatusWert) => {
     z.status = s;
     upsertSearchAttributes([{ key: STATUS, value: s }]);
@@ -127,12 +146,12 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
   const grundAus = (err: ActivityFailure) => err.cause?.message ?? err.message;
   const codeAus = (err: ActivityFailure) => (err.cause as { type?: string } | undefined)?.type;
 
-  const policy: PosteingangPolicy = { ...(await kurz.posteingangPolicy()), ...optionen.policy };
+  const policy: PosteingangPolicy = { ...(await k.posteingangPolicy()), ...optionen.policy };
 
   // 1. register: the stored copy is intact
   for (;;) {
     try {
-      await kurz.registriereEingang(input);
+      await k.registriereEingang(input);
       break;
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
@@ -143,16 +162,25 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
 
   // 2. preflight
   let freigegeben = false;
-  const pf = await kurz.pruefeEingang({ storedPath: input.storedPath, mediaType: input.mediaType, fileName: input.fileName });
+  const pf = await k.pruefeEingang({ storedPath: input.storedPath, mediaType: input.mediaType, fileName: input.fileName });
   if (!pf.ok) {
     const e = await inQuarantaene(pf.grund, pf.code);
     if (e.aktion === 'verwerfen') return verworfen(pf.grund);
     freigegeben = true;
   }
 
-  // 3. read
-  let gelesen: LeseZusammenfassung;
-  for (;;) {
+  // 3. read (a file with a text layer on every page locally; if that finds a page needing OCR after all,
+  //    or fails otherwise, through the normal reading activity below)
+  let gelesen: LeseZusammenfassung | undefined;
+  if (lokal && pf.ok && pf.textlayer) {
+    try {
+      gelesen = await digitalLokal.leseEingangDigital({ contentHash: input.contentHash, storedPath: input.storedPath, mediaType: input.mediaType });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.info('posteingang: text layer not enough, reading with OCR', { code: codeAus(err) ?? 'unbekannt' });
+    }
+  }
+  while (!gelesen) {
     try {
       gelesen = await lesen.leseEingang({ contentHash: input.contentHash, storedPath: input.storedPath, mediaType: input.mediaType });
       break;
