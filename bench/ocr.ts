@@ -12,7 +12,8 @@
  * machine may be shared, so it counts other load too), mean word confidence and the share of
  * the letter's words found. The headline `ratio_vs_native` is throughput (pages/s) with both
  * slots busy; on a shared machine read `cpu_ratio_vs_native` (CPU seconds per page, this run's
- * own processes only) instead. Where the pool's CPU goes: see activities/erkennung/ocr.ts.
+ * own processes only) instead; the line ends with the machine's load average at start/end
+ * (`loadavg_1m`). Where the pool's CPU goes: see activities/erkennung/ocr.ts.
  * Then: one core, scanned one-page PDF → page image → OCR of the head region (top 35 %) →
  * H2's classifier: p50/p95 in ms.
  * Then: rotation found on pages of every style (scan, fax, photo) turned by 0/90/180/270°,
@@ -117,7 +118,8 @@ export async function run(args: string[]): Promise<void> {
   const nKlass = option(args, 'klassifikation', 5, true);
   const nRot = option(args, 'rotation', 12, true);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aktenlauf-bench-ocr-'));
-  process.stdout.write(`ocr: ${n} Seiten (${dpi} dpi, Scan), ${workers} Slots, ${os.availableParallelism()} Kerne\n`);
+  const lastAnfang = os.loadavg()[0]!;
+  process.stdout.write(`ocr: ${n} Seiten (${dpi} dpi, Scan), ${workers} Slots, ${os.availableParallelism()} Kerne, Last (1 min) ${lastAnfang.toFixed(1)}\n`);
 
   // Pages: one-page scans of generated letters (first page each).
   const briefe: Brief[] = erzeugeTexte(20261126, Math.ceil(Math.max(n, nKlass, nRot) / 13) + 1).slice(0, Math.max(n, nKlass, nRot));
@@ -300,6 +302,6 @@ export async function run(args: string[]): Promise<void> {
 
   fs.rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(
-    `ocr: ratio_vs_native=${(poolRate / nativRate).toFixed(2)} pages_per_s_2cores=${poolRate.toFixed(3)} native_pages_per_s=${nativRate.toFixed(3)} cpu_ratio_vs_native=${(nativCpuJeSeite / pool.cpuJeSeite).toFixed(2)} conf_pool=${poolConf.toFixed(1)} conf_native=${nativConf.toFixed(1)} klassifikation_p50_ms=${klassP50.toFixed(0)} klassifikation_cpu_p50_ms=${klassCpuP50.toFixed(0)} rotation_richtig=${rotRichtig}/${rotN} cpu_s_per_page_pool=${pool.cpuJeSeite.toFixed(3)} cpu_s_per_page_native=${nativCpuJeSeite.toFixed(3)} ratio_vs_native_defaults=${(poolRate / nativStandard.rate).toFixed(2)} cpu_ratio_vs_native_defaults=${(nativStandard.cpuJeSeite / pool.cpuJeSeite).toFixed(2)} conf_native_defaults=${nativStandard.conf.toFixed(1)}\n`,
+    `ocr: ratio_vs_native=${(poolRate / nativRate).toFixed(2)} pages_per_s_2cores=${poolRate.toFixed(3)} native_pages_per_s=${nativRate.toFixed(3)} cpu_ratio_vs_native=${(nativCpuJeSeite / pool.cpuJeSeite).toFixed(2)} conf_pool=${poolConf.toFixed(1)} conf_native=${nativConf.toFixed(1)} klassifikation_p50_ms=${klassP50.toFixed(0)} klassifikation_cpu_p50_ms=${klassCpuP50.toFixed(0)} rotation_richtig=${rotRichtig}/${rotN} cpu_s_per_page_pool=${pool.cpuJeSeite.toFixed(3)} cpu_s_per_page_native=${nativCpuJeSeite.toFixed(3)} ratio_vs_native_defaults=${(poolRate / nativStandard.rate).toFixed(2)} cpu_ratio_vs_native_defaults=${(nativStandard.cpuJeSeite / pool.cpuJeSeite).toFixed(2)} conf_native_defaults=${nativStandard.conf.toFixed(1)} loadavg_1m=${lastAnfang.toFixed(1)}/${os.loadavg()[0]!.toFixed(1)}\n`,
   );
 }

@@ -51,7 +51,6 @@ export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker
     opts.workflowsPath = require.resolve('../workflows');
     opts.interceptors.workflowModules = WORKFLOW_INTERCEPTOR_MODULES;
   }
-  if (process.env.B_WOPT) Object.assign(opts, JSON.parse(process.env.B_WOPT) as Partial<WorkerOptions>); // B-TEMP
   return Worker.create(opts);
 }
 

@@ -8,7 +8,7 @@
  * tells whether text lines run horizontally (0°/180°) or vertically (90°/270°); when it is unsure
  * (faxes, photos), a landscape image counts as turned. The page is read in the likelier
  * orientation; a clear reading (≥ 6 words of ≥ 3 letters in flat boxes, mean confidence ≥ 80)
- * is kept, so upright pages cost only the profile (~40 ms). Otherwise a band of the page at half
+ * is kept, so upright pages cost only the profile (~30 ms CPU). Otherwise a band of the page at half
  * resolution is read turned by each candidate angle and the best (mean confidence × words) wins.
  * Tesseract's own vertical-text detection is off, so text read sideways cannot look clear.
  *
@@ -16,13 +16,14 @@
  * native tesseract 5.3 on the same model file and parameters): page image decoding (~0.035 s),
  * layout analysis (~0.23 s) and the TSV/text output (<0.01 s) cost the same in WASM as natively;
  * the whole gap is in the LSTM line recognition (~0.95 s vs ~0.58 s): the int8 matrix products
- * run as 128-bit WASM SIMD instead of AVX2/VNNI, the float parts of the LSTM largely scalar.
- * Nothing of ours can shorten that: the relaxed-SIMD core (V8 flag
- * `--experimental-wasm-relaxed-simd` on Node 20) reads no faster, nor do Node's wasm flags
- * (no Liftoff, eager compilation, wasm inlining); tessedit_do_invert=0 saves nothing on these
- * pages. What we add around tesseract is small: the rotation profile ~0.026 s (a PNG decode), the
- * pool's hand-over ~0.02 s. A fresh worker's first page costs ~1 s more (WASM compilation); the
- * compiled code is shared by all workers of a process.
+ * run as 128-bit WASM SIMD instead of native AVX2 (~0.3 s vs ~0.08 s), the rest of the LSTM
+ * (gates, activations) is slower too. Nothing of ours shortens that: the relaxed-SIMD core (V8
+ * flag `--experimental-wasm-relaxed-simd` on Node 20; also in Chromium 156 only ~5 %) reads no
+ * faster, nor do Node's wasm flags (no Liftoff, eager compilation, wasm inlining);
+ * tessedit_do_invert=0 saves nothing on these pages; 200 instead of 300 dpi saves only layout
+ * time and loses words. What we add around tesseract is small: the rotation profile ~0.026 s
+ * (a PNG decode), the pool's hand-over < 0.02 s. A fresh worker's first page costs ~1 s more
+ * (WASM compilation); the compiled code is shared by all workers of a process.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -7,7 +7,9 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { dokumentPdf } from '../../activities/posteingang/ablage-pdf';
 import { dokumentIdFuer } from '../../activities/posteingang';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, RetryState, TimeoutFailure, TimeoutType } from '@temporalio/common';
 import { pruefeEntscheidung } from '../../workflows/posteingang/dokument';
+import { schrittFehler } from '../../workflows/posteingang/eingang';
 
 test('the pages of one document are cut out of a PDF in order, the same pages give the same bytes', async () => {
   const src = await PDFDocument.create();
@@ -49,4 +51,15 @@ test('a review decision is checked without I/O: type, BG-Nummer format, user, op
   expect(() => pruefeEntscheidung({ ...ok, dokumentart: 'BRIEF' as never }, true)).toThrow(/Unbekannte Dokumentart/);
   expect(() => pruefeEntscheidung({ ...ok, bgNummer: '96201BG001234' }, true)).toThrow(/richtige Format/);
   expect(() => pruefeEntscheidung({ ...ok, kommentar: 'x'.repeat(2001) }, true)).toThrow(/zu lang/);
+});
+
+test('a failed step is recognised whether it was a normal activity (wrapped) or a local one (the failure itself)', () => {
+  const nein = ApplicationFailure.nonRetryable('Die E-Akte lehnt das Dokument ab.', 'BusinessError:ABGELEHNT');
+  const erwartet = { grund: 'Die E-Akte lehnt das Dokument ab.', code: 'BusinessError:ABGELEHNT' };
+  expect(schrittFehler(new ActivityFailure('Activity task failed', 'legeDokumentAb', '7', RetryState.NON_RETRYABLE_FAILURE, 'worker', nein))).toEqual(erwartet);
+  expect(schrittFehler(nein)).toEqual(erwartet);
+  expect(schrittFehler(new TimeoutFailure('activity StartToClose timeout', undefined, TimeoutType.START_TO_CLOSE))).toEqual({ grund: 'activity StartToClose timeout' });
+  // Anything else is not a step's failure: the workflow rethrows it (cancellation, a bug).
+  expect(schrittFehler(new CancelledFailure('abgebrochen'))).toBeUndefined();
+  expect(schrittFehler(new TypeError('x is undefined'))).toBeUndefined();
 });

@@ -13,7 +13,7 @@
  * a step that cannot work at all (no Lesung) waits in quarantine. Never lost.
  */
 import {
-  ActivityFailure, ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineUpdate,
+  ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineUpdate,
   getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setHandler, startChild, upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -29,7 +29,7 @@ import {
 import { ART, FAELLIG, PRIORITAET, PROZESS, Prozess, STATUS, TEAM } from '../../domain/search-attributes';
 import { WBA_EINGEGANGEN_SIGNAL, plusTage, type WbaEingegangen } from '../../domain/weiterbewilligung';
 import { berlinDate } from '../../domain/zeit';
-import { LOKAL_PATCH, pruefeQuarantaeneEntscheidung } from './eingang';
+import { LOKAL_PATCH, pruefeQuarantaeneEntscheidung, schrittFehler } from './eingang';
 
 const kurz = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -157,8 +157,6 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     await condition(allHandlersFinished);
     return { status: 'verworfen', grund };
   }
-  const grundAus = (err: ActivityFailure) => err.cause?.message ?? err.message;
-  const istGeschaeftlich = (err: ActivityFailure) => ((err.cause as { type?: string } | undefined)?.type ?? '').startsWith('BusinessError');
 
   // 1. recognise
   let erkannt: Awaited<ReturnType<Activities['erkenneDokument']>>;
@@ -170,8 +168,9 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
       });
       break;
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      const e = await inQuarantaene(`Dokument konnte nicht erkannt werden: ${grundAus(err)}`);
+      const f = schrittFehler(err);
+      if (!f) throw err;
+      const e = await inQuarantaene(`Dokument konnte nicht erkannt werden: ${f.grund}`);
       if (e.aktion === 'verwerfen') return verworfen(z.quarantaeneGrund ?? e.grund);
     }
   }
@@ -289,13 +288,14 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
       });
       break;
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      if (istGeschaeftlich(err)) {
-        z.ablageFehler = grundAus(err);
+      const f = schrittFehler(err);
+      if (!f) throw err;
+      if ((f.code ?? '').startsWith('BusinessError')) {
+        z.ablageFehler = f.grund;
         gruende.push('ablage-abgelehnt');
         continue;
       }
-      const e = await inQuarantaene(`Ablage nicht möglich: ${grundAus(err)}`);
+      const e = await inQuarantaene(`Ablage nicht möglich: ${f.grund}`);
       if (e.aktion === 'verwerfen') return verworfen(z.quarantaeneGrund ?? e.grund);
     }
   }
@@ -332,9 +332,10 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
         await k.erfasseDokumentEingang({ referenz: `${workflowId}:eingang`, bgNummer: bgNummer!, art: dokumentart, eingangsdatum: input.eingangsdatum });
       }
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
+      const f = schrittFehler(err);
+      if (!f) throw err;
       // The document is filed; the Fachverfahren refused the follow-up: recorded, visible in the state.
-      z.entscheidungen.push({ wer: 'system', wann: new Date().toISOString(), was: `Wiedervorlage/Antragseingang abgelehnt: ${grundAus(err)}` });
+      z.entscheidungen.push({ wer: 'system', wann: new Date().toISOString(), was: `Wiedervorlage/Antragseingang abgelehnt: ${f.grund}` });
     }
   }
   setzeStatus(PosteingangStatus.ABGELEGT);

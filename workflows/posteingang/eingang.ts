@@ -13,7 +13,7 @@
  * (test/histories/posteingang*.json are replayed by test/integration/replay.test.ts).
  */
 import {
-  ActivityFailure, ParentClosePolicy, allHandlersFinished, condition, defineQuery, defineUpdate, log, patched, proxyActivities,
+  ActivityFailure, ApplicationFailure, ParentClosePolicy, TimeoutFailure, allHandlersFinished, condition, defineQuery, defineUpdate, log, patched, proxyActivities,
   proxyLocalActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -63,6 +63,21 @@ export interface PosteingangOptionen {
 
 function text(s: unknown): s is string {
   return typeof s === 'string' && s.trim() !== '';
+}
+
+/**
+ * The reason (German, from the activity) and code of a failed step, or undefined when `err` is no step
+ * failure (then it is rethrown). A normal activity fails with an ActivityFailure around the cause; a
+ * local activity's failure reaches the workflow as the cause itself (ApplicationFailure, TimeoutFailure).
+ */
+export function schrittFehler(err: unknown): { grund: string; code?: string } | undefined {
+  if (err instanceof ActivityFailure) {
+    const c = err.cause as { message?: string; type?: string } | undefined;
+    return { grund: c?.message ?? err.message, ...(c?.type ? { code: c.type } : {}) };
+  }
+  if (err instanceof ApplicationFailure) return { grund: err.message, ...(err.type ? { code: err.type } : {}) };
+  if (err instanceof TimeoutFailure) return { grund: err.message };
+  return undefined;
 }
 
 /** Checks an admin's quarantine decision; throws a German message (the update is refused). */
@@ -143,8 +158,6 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
     await condition(allHandlersFinished);
     return { status: 'verworfen', grund };
   }
-  const grundAus = (err: ActivityFailure) => err.cause?.message ?? err.message;
-  const codeAus = (err: ActivityFailure) => (err.cause as { type?: string } | undefined)?.type;
 
   const policy: PosteingangPolicy = { ...(await k.posteingangPolicy()), ...optionen.policy };
 
@@ -154,8 +167,9 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
       await k.registriereEingang(input);
       break;
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      const e = await inQuarantaene(grundAus(err), codeAus(err));
+      const f = schrittFehler(err);
+      if (!f) throw err;
+      const e = await inQuarantaene(f.grund, f.code);
       if (e.aktion === 'verwerfen') return verworfen(z.quarantaeneGrund ?? e.grund);
     }
   }
@@ -176,8 +190,9 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
     try {
       gelesen = await digitalLokal.leseEingangDigital({ contentHash: input.contentHash, storedPath: input.storedPath, mediaType: input.mediaType });
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      log.info('posteingang: text layer not enough, reading with OCR', { code: codeAus(err) ?? 'unbekannt' });
+      const f = schrittFehler(err);
+      if (!f) throw err;
+      log.info('posteingang: text layer not enough, reading with OCR', { code: f.code ?? 'unbekannt' });
     }
   }
   while (!gelesen) {
@@ -185,8 +200,9 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
       gelesen = await lesen.leseEingang({ contentHash: input.contentHash, storedPath: input.storedPath, mediaType: input.mediaType });
       break;
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      const e = await inQuarantaene(`Datei konnte nicht gelesen werden: ${grundAus(err)}`, codeAus(err));
+      const f = schrittFehler(err);
+      if (!f) throw err;
+      const e = await inQuarantaene(`Datei konnte nicht gelesen werden: ${f.grund}`, f.code);
       if (e.aktion === 'verwerfen') return verworfen(z.quarantaeneGrund ?? e.grund);
       freigegeben = true;
     }
