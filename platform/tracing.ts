@@ -11,9 +11,14 @@
  * (workflow ids are opaque by design). Payloads are never attributes. Error messages may quote
  * a document, so status messages and exception messages/stack traces are dropped before export.
  *
- * The workflow interceptor modules are part of every workflow bundle (prebuilt or from source),
- * whether tracing is on or not, so that bundles do not differ by configuration; with tracing off
- * the workflow spans go to a no-op sink.
+ * The OTel workflow interceptors cost CPU in every workflow (span start/end per workflow, activity
+ * and signal; the module loaded per workflow), so they are only in the workflow bundle used while
+ * tracing is on: `npm run build` writes two prebuilt bundles (dist/workflow-bundle.js without,
+ * dist/workflow-bundle-tracing.js with them; scripts/bundle-workflows.ts), and the worker
+ * (workers/temporal-worker.ts) picks by whether tracing is active, also when bundling from source.
+ * Both bundles produce the same histories (the interceptors issue no commands and, from SDK 1.13.2
+ * on, add no yields before them), so a worker may be restarted with tracing switched on or off;
+ * test/integration/replay.test.ts replays the saved histories against both.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,8 +46,24 @@ import type { WorkflowClientInterceptor } from '@temporalio/client';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import { loadConfig, type Config } from './config';
 
-/** Workflow interceptor modules bundled into every workflow bundle (see scripts/bundle-workflows.ts). */
+/** Workflow interceptor modules of the bundle for tracing (see scripts/bundle-workflows.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [require.resolve('../workflows/tracing-interceptors')];
+
+/** The workflow interceptor modules a bundle needs: the OTel ones only when tracing is on. */
+export function workflowInterceptorModules(tracing: boolean): string[] {
+  return tracing ? [...WORKFLOW_INTERCEPTOR_MODULES] : [];
+}
+
+/**
+ * A string constant of workflows/tracing-interceptors.ts (same literal there): present in a bundle's
+ * code exactly when the OTel workflow interceptors were bundled into it.
+ */
+export const TRACING_INTERCEPTORS_KENNUNG = 'aktenlauf:otel-workflow-interceptors';
+
+/** Whether the workflow bundle code contains the OTel workflow interceptors. */
+export function bundleMitTracingInterceptors(code: string): boolean {
+  return code.includes(TRACING_INTERCEPTORS_KENNUNG);
+}
 
 export type TracingConfig = Config['tracing'];
 
@@ -178,7 +199,7 @@ export interface Tracing {
   readonly tracer: otel.Tracer;
   /** For Client({ interceptors: { workflow } }). */
   clientInterceptors(): WorkflowClientInterceptor[];
-  /** Activity interceptors (workflow modules are added by the worker for source bundles). */
+  /** Activity interceptors (the workflow interceptors are in the bundle for tracing, see above). */
   activityInterceptors(): NonNullable<WorkerInterceptors['activity']>;
   /** The `exporter` sink for spans from the workflow sandbox. */
   sinks(): InjectedSinks<Record<string, never>>;
@@ -253,7 +274,11 @@ export async function shutdownTracing(): Promise<void> {
   if (active) await active.shutdown();
 }
 
-/** Sink for workflow spans when tracing is off (the bundle always contains the OTel workflow interceptors). */
+/**
+ * The `exporter` sink when tracing is off: the bundle without interceptors never calls it; a bundle
+ * with them (e.g. the tracing bundle given to a worker or replayer without tracing) sends its spans
+ * nowhere.
+ */
 export function noopWorkflowSinks(): InjectedSinks<Record<string, never>> {
   return { exporter: { export: { fn: () => undefined } } } as unknown as InjectedSinks<Record<string, never>>;
 }

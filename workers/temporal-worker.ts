@@ -1,6 +1,8 @@
 /**
  * The Temporal worker process: runs all workflows (from the prebuilt bundle) and activities
  * of the engine on one task queue. Any number of these may run; Temporal spreads the work.
+ * The workflows carry the OpenTelemetry workflow interceptors only while tracing is on (their
+ * own bundle, see platform/tracing.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,9 +16,26 @@ import { runMain, signalReady } from '../platform/lifecycle';
 import { codecFromConfig, connect, dataConverter, makeClient } from '../platform/temporal';
 import { ensureEngineSchedules } from './schedules';
 import type { AesGcmCodec } from '../platform/codec';
-import { WORKFLOW_INTERCEPTOR_MODULES, activeTracing, installTracing, noopWorkflowSinks, shutdownTracing, type Tracing } from '../platform/tracing';
+import {
+  activeTracing,
+  bundleMitTracingInterceptors,
+  installTracing,
+  noopWorkflowSinks,
+  shutdownTracing,
+  workflowInterceptorModules,
+  type Tracing,
+} from '../platform/tracing';
+import { WORKFLOW_BUNDLE_DATEI, WORKFLOW_BUNDLE_TRACING_DATEI } from '../scripts/bundle-workflows';
 
-export const WORKFLOW_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
+/** Prebuilt workflow bundle without the OTel workflow interceptors (tracing off, the default). */
+export const WORKFLOW_BUNDLE = path.resolve(__dirname, '..', WORKFLOW_BUNDLE_DATEI);
+/** Prebuilt workflow bundle with the OTel workflow interceptors (tracing on). */
+export const WORKFLOW_BUNDLE_TRACING = path.resolve(__dirname, '..', WORKFLOW_BUNDLE_TRACING_DATEI);
+
+/** The prebuilt bundle for a worker with tracing on or off. */
+export function workflowBundlePfad(tracing: boolean): string {
+  return tracing ? WORKFLOW_BUNDLE_TRACING : WORKFLOW_BUNDLE;
+}
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
@@ -24,7 +43,12 @@ export interface EngineWorkerOptions {
   taskQueue: string;
   codec: AesGcmCodec;
   deps: ActivityDeps;
-  /** Prebuilt bundle code; if absent, the workflows are bundled from source (dev, tests). */
+  /**
+   * Prebuilt bundle code (WORKFLOW_BUNDLE, or WORKFLOW_BUNDLE_TRACING with tracing on: workflowBundlePfad);
+   * if absent, the workflows are bundled from source (dev, tests). A bundle without the OTel workflow
+   * interceptors while tracing is on would cut every trace at the workflow: then the workflows are
+   * bundled from source with them instead (and a warning is logged).
+   */
   workflowBundleCode?: string;
   maxCachedWorkflows?: number;
   /** Tests only: activities added to (or replacing) the engine's. */
@@ -42,14 +66,20 @@ export async function createEngineWorker(o: EngineWorkerOptions): Promise<Worker
     ...(o.maxCachedWorkflows ? { maxCachedWorkflows: o.maxCachedWorkflows } : {}),
     dataConverter: dataConverter(o.codec),
   };
-  // The OTel workflow interceptors are in every bundle; their spans go to the `exporter` sink (no-op when off).
+  // Tracing on: OTel workflow interceptors in the bundle, their spans to the `exporter` sink.
+  // Tracing off: a bundle without them (no span work in the workflows); the no-op sink is only
+  // called if a bundle with them is given anyway.
   const tracing = o.tracing ?? activeTracing();
   opts.sinks = tracing ? tracing.sinks() : noopWorkflowSinks();
   opts.interceptors = { ...(tracing ? { activity: tracing.activityInterceptors() } : {}) };
-  if (o.workflowBundleCode) opts.workflowBundle = { code: o.workflowBundleCode };
+  const code = o.workflowBundleCode;
+  if (code && tracing && !bundleMitTracingInterceptors(code)) {
+    o.deps.log?.warn('tracing is on but the workflow bundle has no tracing interceptors: bundling the workflows from source');
+  }
+  if (code && (!tracing || bundleMitTracingInterceptors(code))) opts.workflowBundle = { code };
   else {
     opts.workflowsPath = require.resolve('../workflows');
-    opts.interceptors.workflowModules = WORKFLOW_INTERCEPTOR_MODULES;
+    opts.interceptors.workflowModules = workflowInterceptorModules(Boolean(tracing));
   }
   return Worker.create(opts);
 }
@@ -58,10 +88,11 @@ if (require.main === module) {
   const cfg = loadConfig();
   const log = createLogger('worker', cfg.logLevel);
   runMain(log, async (signal) => {
-    installTracing(cfg.tracing, { serviceName: 'aktenlauf-worker' });
+    const tracing = installTracing(cfg.tracing, { serviceName: 'aktenlauf-worker' });
     const { codec } = codecFromConfig(cfg, false);
     const connection = await NativeConnection.connect({ address: cfg.temporal.address });
-    const workflowBundleCode = fs.existsSync(WORKFLOW_BUNDLE) ? fs.readFileSync(WORKFLOW_BUNDLE, 'utf8') : undefined;
+    const bundlePfad = workflowBundlePfad(Boolean(tracing));
+    const workflowBundleCode = fs.existsSync(bundlePfad) ? fs.readFileSync(bundlePfad, 'utf8') : undefined;
     const redisUrl = process.env.AKTENLAUF_REDIS_URL_EFFECTIVE ?? embeddedRedisUrl(cfg);
     const connectors = await createConnectors(cfg, { log, redisUrl, codec });
     const worker = await createEngineWorker({
@@ -89,7 +120,7 @@ if (require.main === module) {
       }
     }
     await clientConnection.close();
-    log.info({ taskQueue: cfg.temporal.taskQueue, prebuiltBundle: Boolean(workflowBundleCode), schedules }, 'worker running');
+    log.info({ taskQueue: cfg.temporal.taskQueue, prebuiltBundle: workflowBundleCode ? path.basename(bundlePfad) : false, tracing: Boolean(tracing), schedules }, 'worker running');
     signalReady();
     await worker.runUntil(new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())));
     await connectors.close();

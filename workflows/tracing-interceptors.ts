@@ -1,5 +1,6 @@
 /**
- * Workflow interceptors for tracing (bundled always; spans go to a no-op sink unless tracing is on):
+ * Workflow interceptors for tracing (only in the workflow bundle used while tracing is on, see
+ * platform/tracing.ts):
  * Temporal's OpenTelemetry interceptors, except that update validation, update handling and queries
  * are passed through without a span. Reason: the stock inbound interceptor asks for SDK flags
  * (`hasFlag`) inside update validators and query handlers; a rejected update and a query leave no
@@ -13,6 +14,13 @@ import {
   OpenTelemetryOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type { Next, QueryInput, UpdateInput, WorkflowInboundCallsInterceptor, WorkflowInterceptorsFactory } from '@temporalio/workflow';
+
+/**
+ * Marks a bundle that contains this module (the worker checks it: a bundle without it has no workflow
+ * spans). Same literal as TRACING_INTERCEPTORS_KENNUNG in platform/tracing.ts (not imported: that is
+ * Node code; the bundler keeps unused exports, it builds in development mode).
+ */
+export const TRACING_INTERCEPTORS_KENNUNG = 'aktenlauf:otel-workflow-interceptors';
 
 class InboundOhneUpdatesUndQueries extends OpenTelemetryInboundInterceptor {
   override validateUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'validateUpdate'>): void {

@@ -3,13 +3,31 @@
  * and data dir, the prebuilt workflow bundle of the run, and the test codec key.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../platform/config';
 import type { Connectors } from '../../connectors';
 import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
 import { createEngineWorker } from '../../workers/temporal-worker';
+import { buildWorkflowBundle } from '../../scripts/bundle-workflows';
 import { testConfig, testStack } from './env';
+
+/**
+ * The run's workflow bundle with the OTel workflow interceptors (what a worker with tracing on
+ * runs), next to the run's default bundle (testStack().bundlePath, without them, as with tracing
+ * off); built by the first test file that needs it, then shared.
+ */
+export async function tracingBundlePath(): Promise<string> {
+  const file = path.join(path.dirname(testStack().bundlePath), 'workflow-bundle-tracing.js');
+  if (!fs.existsSync(file)) {
+    const code = await buildWorkflowBundle({ tracing: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file); // atomic: a parallel test file reads a whole bundle or builds its own
+  }
+  return file;
+}
 
 export interface TestEngine {
   cfg: Config;

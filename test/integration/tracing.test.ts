@@ -1,32 +1,37 @@
 /**
  * Tracing through the Temporal OpenTelemetry interceptors on a real worker with the prebuilt
- * bundle: the client's StartWorkflow span, the workflow's RunWorkflow/StartActivity spans
- * (exported from the sandbox through the sink) and the activity's RunActivity span form one
- * trace; error messages (which may quote a document) do not leave the process.
+ * bundle for tracing: the client's StartWorkflow span, the workflow's RunWorkflow/StartActivity
+ * spans (exported from the sandbox through the sink) and the activity's RunActivity span form one
+ * trace; error messages (which may quote a document) do not leave the process. The default bundle
+ * (tracing off) runs the workflows without the OTel workflow interceptors.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
-import { installTracing, JsonLinesSpanExporter, sanitizeSpan, type Tracing } from '../../platform/tracing';
+import { codecFromConfig, connect, dataConverter, makeClient } from '../../platform/temporal';
+import { bundleMitTracingInterceptors, installTracing, JsonLinesSpanExporter, sanitizeSpan, type Tracing } from '../../platform/tracing';
 import { loadConfig } from '../../platform/config';
-import { createEngineWorker } from '../../workers/temporal-worker';
+import { createEngineWorker, WORKFLOW_BUNDLE, WORKFLOW_BUNDLE_TRACING, workflowBundlePfad } from '../../workers/temporal-worker';
+import { tracingBundlePath } from '../helpers/engine';
 import { testConfig, testStack, uniqueName } from '../helpers/env';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
+/** The run's bundle for tracing (with the OTel workflow interceptors). */
+let tracingBundle: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
     /* already installed */
   }
   tracing = installTracing(loadConfig({}).tracing, { serviceName: 'aktenlauf-test', exporter })!;
-});
+  tracingBundle = fs.readFileSync(await tracingBundlePath(), 'utf8');
+}, 240_000);
 afterAll(async () => {
   await tracing.shutdown();
 });
@@ -50,7 +55,7 @@ test('StartWorkflow, RunWorkflow, StartActivity and RunActivity share one trace;
     taskQueue: cfg.temporal.taskQueue,
     codec,
     deps: { dataDir: cfg.dataDir },
-    workflowBundleCode: fs.readFileSync(testStack().bundlePath, 'utf8'),
+    workflowBundleCode: tracingBundle,
     extraActivities: {
       async betriebsberichtErstellen() {
         if (fail) throw ApplicationFailure.nonRetryable('Akte Erika Mustermann unlesbar', 'Testfehler');
@@ -95,6 +100,75 @@ test('StartWorkflow, RunWorkflow, StartActivity and RunActivity share one trace;
     await native.close();
   }
 });
+
+test('the worker picks the prebuilt bundle by tracing; only the one for tracing has the OTel workflow interceptors', () => {
+  expect(workflowBundlePfad(false)).toBe(WORKFLOW_BUNDLE);
+  expect(workflowBundlePfad(true)).toBe(WORKFLOW_BUNDLE_TRACING);
+  expect(WORKFLOW_BUNDLE_TRACING).not.toBe(WORKFLOW_BUNDLE);
+  expect(bundleMitTracingInterceptors(fs.readFileSync(testStack().bundlePath, 'utf8'))).toBe(false);
+  expect(bundleMitTracingInterceptors(tracingBundle)).toBe(true);
+});
+
+test('workflows of the default bundle (tracing off) do no span work; the bundle for tracing exports their spans', async () => {
+  const cfg = testConfig();
+  const { codec } = codecFromConfig(cfg, false);
+  const native = await NativeConnection.connect({ address: cfg.temporal.address });
+  const connection = await connect(cfg.temporal.address);
+  const client = makeClient(connection, cfg.temporal.namespace, codec);
+  const exportiert: Record<string, string[]> = {};
+  try {
+    for (const [bundle, code] of [['ohne Tracing', fs.readFileSync(testStack().bundlePath, 'utf8')], ['mit Tracing', tracingBundle]] as const) {
+      const namen: string[] = [];
+      exportiert[bundle] = namen;
+      const taskQueue = uniqueName('tq');
+      const worker = await Worker.create({
+        connection: native,
+        namespace: cfg.temporal.namespace,
+        taskQueue,
+        workflowBundle: { code },
+        dataConverter: dataConverter(codec),
+        activities: { betriebsberichtErstellen: async () => ({ datei: 'bericht.json', warnungen: 0 }) },
+        // a recording `exporter` sink: what the OTel workflow interceptors send out of the sandbox
+        sinks: { exporter: { export: { fn: (_info: unknown, spans: { name: string }[]) => void namen.push(...spans.map((x) => x.name)) } } },
+      });
+      await worker.runUntil(client.workflow.execute('betriebsbericht', { taskQueue, workflowId: uniqueName('bericht') }));
+    }
+  } finally {
+    await connection.close();
+    await native.close();
+  }
+  expect(exportiert['ohne Tracing']).toEqual([]);
+  expect(exportiert['mit Tracing']).toEqual(expect.arrayContaining(['RunWorkflow:betriebsbericht', 'StartActivity:betriebsberichtErstellen']));
+});
+
+test('with tracing on, a worker given the bundle without the interceptors bundles from source and keeps the trace whole', async () => {
+  const cfg = testConfig();
+  const { codec } = codecFromConfig(cfg, false);
+  const native = await NativeConnection.connect({ address: cfg.temporal.address });
+  const worker = await createEngineWorker({
+    connection: native,
+    namespace: cfg.temporal.namespace,
+    taskQueue: cfg.temporal.taskQueue,
+    codec,
+    deps: { dataDir: cfg.dataDir },
+    workflowBundleCode: fs.readFileSync(testStack().bundlePath, 'utf8'),
+    extraActivities: { betriebsberichtErstellen: async () => ({ datei: 'bericht.json', warnungen: 0 }) },
+  });
+  const connection = await connect(cfg.temporal.address);
+  const client = makeClient(connection, cfg.temporal.namespace, codec);
+  try {
+    const id = uniqueName('bericht');
+    await worker.runUntil(client.workflow.execute('betriebsbericht', { taskQueue: cfg.temporal.taskQueue, workflowId: id }));
+    await tracing.forceFlush();
+    const spans = spansOf(id);
+    const byName = new Map(spans.map((s) => [s.name.split(':')[0]!, s]));
+    expect(byName.get('RunWorkflow')?.parentSpanId).toBe(byName.get('StartWorkflow')!.spanContext().spanId);
+    expect(byName.get('RunActivity')?.parentSpanId).toBe(byName.get('StartActivity')!.spanContext().spanId);
+  } finally {
+    await connection.close();
+    await native.close();
+  }
+}, 240_000);
 
 test('JSON lines exporter writes one sanitized line per span', async () => {
   const dir = path.join(testStack().root, uniqueName('traces'));
