@@ -52,16 +52,19 @@ export interface OcrPoolClient extends OcrEngine {
   erkenneDatei(relPfad: string, opts?: OcrOptionen): Promise<OcrErgebnis>;
 }
 
-/** Where a page image with this content lives, relative to the data dir. */
-export function ocrBildPfad(png: Buffer): string {
-  const hash = createHash('sha256').update(png).digest('hex');
+/** sha256 (hex) of a page image: the one hash its hand-over path and its job id are made from. */
+export function ocrBildHash(png: Buffer): string {
+  return createHash('sha256').update(png).digest('hex');
+}
+
+/** Where a page image with this content lives, relative to the data dir (`hash`: its ocrBildHash, when known). */
+export function ocrBildPfad(png: Buffer, hash = ocrBildHash(png)): string {
   return path.posix.join('ocr', hash.slice(0, 2), `${hash}.png`);
 }
 
-/** Opaque, idempotent job id: content hash of the image + options. */
-export function ocrJobId(png: Buffer, opts: OcrOptionen = {}): string {
-  const hash = createHash('sha256').update(png).digest('hex').slice(0, 40);
-  return `ocr-${hash}-${opts.region ?? 'ganz'}-${opts.rotation ?? 'auto'}`;
+/** Opaque, idempotent job id: content hash of the image + options (`hash`: its ocrBildHash, when known). */
+export function ocrJobId(png: Buffer, opts: OcrOptionen = {}, hash = ocrBildHash(png)): string {
+  return `ocr-${hash.slice(0, 40)}-${opts.region ?? 'ganz'}-${opts.rotation ?? 'auto'}`;
 }
 
 /** Resolve a data-dir relative path, refusing anything outside the data dir. */
@@ -72,12 +75,13 @@ export function imDatenverzeichnis(dataDir: string, relPfad: string): string {
   return voll;
 }
 
-function schreibeAtomar(ziel: string, inhalt: Buffer): void {
+/** Writes the hand-over copy (temp file + rename) off the event loop: the worker's main thread also runs workflow activations. */
+async function schreibeAtomar(ziel: string, inhalt: Buffer): Promise<void> {
   if (fs.existsSync(ziel)) return;
-  fs.mkdirSync(path.dirname(ziel), { recursive: true });
-  const tmp = `${ziel}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, inhalt);
-  fs.renameSync(tmp, ziel);
+  await fs.promises.mkdir(path.dirname(ziel), { recursive: true });
+  const tmp = `${ziel}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+  await fs.promises.writeFile(tmp, inhalt);
+  await fs.promises.rename(tmp, ziel);
 }
 
 function aktivitaet(): Context | undefined {
@@ -106,8 +110,8 @@ export async function createOcrPoolClient(o: OcrPoolClientOptionen): Promise<Ocr
   const sealer: JobSealer = o.codec ? codecSealer(o.codec) : plainSealer;
   const timeoutMs = o.timeoutMs ?? 120_000;
 
-  async function fuehreAus(png: Buffer, pfad: string, opts: OcrOptionen): Promise<OcrErgebnis> {
-    const jobId = ocrJobId(png, opts);
+  async function fuehreAus(png: Buffer, pfad: string, opts: OcrOptionen, hash: string): Promise<OcrErgebnis> {
+    const jobId = ocrJobId(png, opts, hash);
     let job: Job<OcrJobDaten> | undefined;
     try {
       job = await Job.fromId<OcrJobDaten>(queue, jobId);
@@ -151,11 +155,13 @@ export async function createOcrPoolClient(o: OcrPoolClientOptionen): Promise<Ocr
 
   return {
     async erkenne(png, opts = {}) {
-      const pfad = ocrBildPfad(png);
+      // One hash of the page (≈ 0.5–2 MB PNG) for both its path and its job id.
+      const hash = ocrBildHash(png);
+      const pfad = ocrBildPfad(png, hash);
       const datei = imDatenverzeichnis(o.dataDir, pfad);
-      schreibeAtomar(datei, png);
+      await schreibeAtomar(datei, png);
       try {
-        const ergebnis = await fuehreAus(png, pfad, opts);
+        const ergebnis = await fuehreAus(png, pfad, opts, hash);
         fs.rmSync(datei, { force: true });
         return ergebnis;
       } catch (err) {
@@ -167,7 +173,7 @@ export async function createOcrPoolClient(o: OcrPoolClientOptionen): Promise<Ocr
     },
     async erkenneDatei(relPfad, opts = {}) {
       const png = fs.readFileSync(imDatenverzeichnis(o.dataDir, relPfad));
-      return fuehreAus(png, relPfad, opts);
+      return fuehreAus(png, relPfad, opts, ocrBildHash(png));
     },
     async close() {
       await Promise.allSettled([events.close(), queue.close()]);

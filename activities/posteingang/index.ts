@@ -83,6 +83,15 @@ async function ladeLesung(dataDir: string, contentHash: string): Promise<Lesung 
   }
 }
 
+async function lesungVorhanden(dataDir: string, contentHash: string): Promise<boolean> {
+  try {
+    return (await fs.stat(path.join(dataDir, lesungPfad(contentHash)))).size > 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
 async function schreibeAtomar(datei: string, inhalt: string): Promise<void> {
   await fs.mkdir(path.dirname(datei), { recursive: true });
   const tmp = `${datei}.${process.pid}.tmp`;
@@ -267,8 +276,9 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
           },
         }));
         const lesung: Lesung = { contentHash: a.contentHash, seiten: ergebnis.seiten, teile: ergebnis.teile };
-        // leseDatei stores it when given dataDir + contentHash; make sure it is there (atomic).
-        if (!(await ladeLesung(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));
+        // leseDatei stores it when given dataDir + contentHash; make sure it is there (atomic). Only its
+        // existence is checked: reading it back would parse every word box of the file once more.
+        if (!(await lesungVorhanden(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));
         deps.log?.info({ seiten: lesung.seiten.length, teile: lesung.teile.length }, 'posteingang: file read');
         return zusammenfassung(lesung);
       } catch (err) {
