@@ -18,7 +18,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { schliessePosteingangDienste } from '../activities/posteingang';
 import { rendereAlleSeiten } from '../activities/erkennung/seiten';
@@ -28,7 +27,7 @@ import type { Haushalt } from '../connectors/fachverfahren/port';
 import type { LaufenderOpenProsozSimulator } from '../connectors/fachverfahren/open-prosoz/simulator';
 import { codecSealer } from '../connectors/robot-pool/sealing';
 import { eingangWorkflowId, type EingangInput } from '../domain/eingang';
-import { EINGANGSARTEN, dokumentWorkflowId, type DokumentErgebnis, type PosteingangPolicy } from '../domain/posteingang';
+import { DOKUMENT_WORKFLOW, EINGANGSARTEN, dokumentWorkflowId, type DokumentErgebnis, type PosteingangPolicy } from '../domain/posteingang';
 import { STATUS } from '../domain/search-attributes';
 import { mulberry32 } from '../domain/zufall';
 import { loadConfig, type Config } from '../platform/config';
@@ -201,74 +200,62 @@ export interface Endstand {
   quarantaeneGruende: Record<string, number>;
 }
 
-/** Waits until every file's first document is filed or waits for a person; counts lost and duplicates. */
+/**
+ * Waits until every file's first document is filed or waits for a person; counts lost and duplicates.
+ * Polls Temporal's visibility (two list calls a round) rather than describing or querying every
+ * workflow: hundreds of describes and queries a second would be load the bench adds, not the engine.
+ * A completed document's result is fetched once; a quarantine reason is asked once per workflow.
+ */
 export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum: string, timeoutMs: number, melde?: (fertig: number) => void): Promise<Endstand> {
   const offen = new Set(hashes.map((h) => dokumentWorkflowId(h, 0)));
+  const dateiZuDok = new Map(hashes.map((h) => [eingangWorkflowId(h), dokumentWorkflowId(h, 0)]));
   const stand = { abgelegt: 0, pruefung: 0, quarantaene: 0 };
   const bg = new Map<string, number>();
   const gruende: Record<string, number> = {};
-  const merke = async (h: { query<T>(name: string): Promise<T> }) => {
+  const merke = async (id: string) => {
+    const h = w.client.workflow.getHandle(id);
     const g = (await h.query<{ quarantaeneGrund?: string }>('zustand').catch(() => ({ quarantaeneGrund: '?' }))).quarantaeneGrund ?? '?';
     const k = g.slice(0, 120);
     gruende[k] = (gruende[k] ?? 0) + 1;
   };
+  const liste = async (query: string) => {
+    const r: { id: string; status: string; sa: string | undefined }[] = [];
+    for await (const wf of w.client.workflow.list({ query })) r.push({ id: wf.workflowId, status: wf.status.name, sa: wf.typedSearchAttributes.get(STATUS) });
+    return r;
+  };
   const ende = Date.now() + timeoutMs;
   while (offen.size > 0 && Date.now() < ende) {
-    // Files whose first document workflow does not exist yet: only these can wait at file level.
-    const ohneDokument = new Set<string>();
-    for (const id of [...offen]) {
-      const h = w.client.workflow.getHandle(id);
-      try {
-        let d: Awaited<ReturnType<typeof h.describe>>;
-        try {
-          d = await h.describe();
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) ohneDokument.add(id);
-          throw err;
-        }
-        if (d.status.name === 'COMPLETED') {
-          const r = (await h.result()) as DokumentErgebnis;
+    try {
+      for (const d of await liste(`WorkflowType = '${DOKUMENT_WORKFLOW}'`)) {
+        if (!offen.has(d.id)) continue;
+        if (d.status === 'COMPLETED') {
+          const r = (await w.client.workflow.getHandle(d.id).result()) as DokumentErgebnis;
           if (r.status === 'abgelegt') {
             stand.abgelegt++;
             bg.set(r.bgNummer, (bg.get(r.bgNummer) ?? 0) + 1);
           }
-          offen.delete(id);
-          continue;
-        }
-        const s = d.typedSearchAttributes;
-        const status = s.get(STATUS);
-        if (status === 'pruefung' || status === 'pruefung-ueberfaellig') {
+          offen.delete(d.id);
+        } else if (d.sa === 'pruefung' || d.sa === 'pruefung-ueberfaellig') {
           stand.pruefung++;
-          offen.delete(id);
-        } else if (status === 'quarantaene') {
+          offen.delete(d.id);
+        } else if (d.sa === 'quarantaene') {
           stand.quarantaene++;
-          await merke(h);
-          offen.delete(id);
+          await merke(d.id);
+          offen.delete(d.id);
         }
-      } catch {
-        /* not started yet, or the server is restarting */
       }
-      melde?.(hashes.length - offen.size);
-    }
-    // A file in quarantine (or with its split in review) never starts its document: count it from the
-    // file workflow. Only asked while its document does not exist (a query of a closed file workflow
-    // would replay its whole history in the worker: load the bench adds, not the engine).
-    for (const hash of hashes) {
-      const id = dokumentWorkflowId(hash, 0);
-      if (!offen.has(id) || !ohneDokument.has(id)) continue;
-      try {
-        const fh = w.client.workflow.getHandle(eingangWorkflowId(hash));
-        const z = await fh.query<{ status: string }>('zustand');
-        if (z.status === 'quarantaene' || z.status === 'pruefung') {
-          if (z.status === 'quarantaene') {
-            stand.quarantaene++;
-            await merke(fh);
-          } else stand.pruefung++;
-          offen.delete(id);
-        }
-      } catch {
-        /* running or restarting */
+      // A file in quarantine (or with its split in review) never starts its document: count it at file level.
+      for (const f of await liste(`WorkflowType = 'posteingang' AND ExecutionStatus = 'Running' AND ${STATUS.name} IN ('quarantaene', 'pruefung')`)) {
+        const dok = dateiZuDok.get(f.id);
+        if (!dok || !offen.has(dok)) continue;
+        if (f.sa === 'quarantaene') {
+          stand.quarantaene++;
+          await merke(f.id);
+        } else stand.pruefung++;
+        offen.delete(dok);
       }
+    } catch {
+      /* the server is restarting (chaos): next round */
     }
     melde?.(hashes.length - offen.size);
     if (offen.size > 0) await new Promise((r) => setTimeout(r, 1000));
