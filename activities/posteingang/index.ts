@@ -110,6 +110,13 @@ function zusammenfassung(l: Pick<Lesung, 'seiten' | 'teile'>): LeseZusammenfassu
   };
 }
 
+/** Which stored file to read. */
+export interface LeseArgs {
+  contentHash: string;
+  storedPath: string;
+  mediaType: string;
+}
+
 export interface ErkennenArgs {
   contentHash: string;
   seiten: number[];
@@ -220,6 +227,28 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
     },
     close: async () => undefined,
   };
+  /**
+   * Both reading paths: a Lesung already stored (earlier attempt) is reused; else the file is read
+   * within `begrenzt` and the Lesung stored atomically (leseDatei does it; only its existence is
+   * checked afterwards — reading it back would parse every word box once more). Unreadable files
+   * fail for good with their German reason.
+   */
+  async function lies(a: LeseArgs, begrenzt: ReturnType<typeof leseSemaphore>, ocr: OcrEngine, fortschritt?: (fertig: number, gesamt: number) => void): Promise<LeseZusammenfassung> {
+    const vorhanden = await ladeLesung(deps.dataDir, a.contentHash);
+    if (vorhanden) return zusammenfassung(vorhanden);
+    const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
+    try {
+      const ergebnis = await begrenzt(() => leseDatei(inhalt, a.mediaType, { ocr, dataDir: deps.dataDir, contentHash: a.contentHash, ...(fortschritt ? { fortschritt } : {}) }));
+      const lesung: Lesung = { contentHash: a.contentHash, seiten: ergebnis.seiten, teile: ergebnis.teile };
+      if (!(await lesungVorhanden(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));
+      deps.log?.info({ seiten: lesung.seiten.length, teile: lesung.teile.length }, 'posteingang: file read');
+      return zusammenfassung(lesung);
+    } catch (err) {
+      const name = (err as Error)?.name;
+      if (name === 'SeitenFehler' || name === 'OcrBildFehler') throw ApplicationFailure.nonRetryable((err as Error).message, name);
+      throw err;
+    }
+  }
   const feiertageCache = new Map<string, Feiertage>();
   const feiertage = (land: string): Feiertage => {
     const l = landAus(land);
@@ -258,33 +287,15 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
      * Reads the file (text layer or OCR through the pool), stores the Lesung and the page images,
      * returns a summary. Idempotent: a Lesung already stored (earlier attempt) is reused.
      */
-    async leseEingang(a: { contentHash: string; storedPath: string; mediaType: string }): Promise<LeseZusammenfassung> {
-      const vorhanden = await ladeLesung(deps.dataDir, a.contentHash);
-      if (vorhanden) return zusammenfassung(vorhanden);
-      const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
+    async leseEingang(a: LeseArgs): Promise<LeseZusammenfassung> {
       const ctx = Context.current();
       let stand = { fertig: 0, gesamt: 0 };
       const puls = setInterval(() => ctx.heartbeat(stand), 5000);
       try {
-        const ergebnis = await lesenBegrenzt(() => leseDatei(inhalt, a.mediaType, {
-          ocr: dienste.ocr(),
-          dataDir: deps.dataDir,
-          contentHash: a.contentHash,
-          fortschritt: (fertig, gesamt) => {
-            stand = { fertig, gesamt };
-            ctx.heartbeat(stand);
-          },
-        }));
-        const lesung: Lesung = { contentHash: a.contentHash, seiten: ergebnis.seiten, teile: ergebnis.teile };
-        // leseDatei stores it when given dataDir + contentHash; make sure it is there (atomic). Only its
-        // existence is checked: reading it back would parse every word box of the file once more.
-        if (!(await lesungVorhanden(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));
-        deps.log?.info({ seiten: lesung.seiten.length, teile: lesung.teile.length }, 'posteingang: file read');
-        return zusammenfassung(lesung);
-      } catch (err) {
-        const name = (err as Error)?.name;
-        if (name === 'SeitenFehler' || name === 'OcrBildFehler') throw ApplicationFailure.nonRetryable((err as Error).message, name);
-        throw err;
+        return await lies(a, lesenBegrenzt, dienste.ocr(), (fertig, gesamt) => {
+          stand = { fertig, gesamt };
+          ctx.heartbeat(stand);
+        });
       } finally {
         clearInterval(puls);
       }
@@ -296,20 +307,8 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
      * fails it with `OcrNoetig` (non-retryable); the workflow then reads the file with `leseEingang`.
      * Idempotent like leseEingang (a stored Lesung is reused).
      */
-    async leseEingangDigital(a: { contentHash: string; storedPath: string; mediaType: string }): Promise<LeseZusammenfassung> {
-      const vorhanden = await ladeLesung(deps.dataDir, a.contentHash);
-      if (vorhanden) return zusammenfassung(vorhanden);
-      const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
-      try {
-        const ergebnis = await digitalBegrenzt(() => leseDatei(inhalt, a.mediaType, { ocr: keineOcr, dataDir: deps.dataDir, contentHash: a.contentHash }));
-        const lesung: Lesung = { contentHash: a.contentHash, seiten: ergebnis.seiten, teile: ergebnis.teile };
-        if (!(await ladeLesung(deps.dataDir, a.contentHash))) await schreibeAtomar(path.join(deps.dataDir, lesungPfad(a.contentHash)), JSON.stringify(lesung));
-        return zusammenfassung(lesung);
-      } catch (err) {
-        const name = (err as Error)?.name;
-        if (name === 'SeitenFehler' || name === 'OcrBildFehler') throw ApplicationFailure.nonRetryable((err as Error).message, name);
-        throw err;
-      }
+    async leseEingangDigital(a: LeseArgs): Promise<LeseZusammenfassung> {
+      return lies(a, digitalBegrenzt, keineOcr);
     },
 
     /** Recognition of one document: its pages' text from the Lesung through the classifier (model cached per process). */

@@ -44,27 +44,40 @@ function spansOf(workflowId: string): ReadableSpan[] {
   return all.filter((s) => s.spanContext().traceId === traceId);
 }
 
-test('StartWorkflow, RunWorkflow, StartActivity and RunActivity share one trace; no error text is exported', async () => {
+/** The test stack's default bundle (tracing off). */
+const standardBundle = () => fs.readFileSync(testStack().bundlePath, 'utf8');
+
+/** An engine worker with `workflowBundleCode` on the test stack, a client, and one call that closes both connections. */
+async function engineMit(workflowBundleCode: string, betriebsberichtErstellen: () => Promise<unknown>) {
   const cfg = testConfig();
   const { codec } = codecFromConfig(cfg, false);
   const native = await NativeConnection.connect({ address: cfg.temporal.address });
-  let fail = false;
   const worker = await createEngineWorker({
     connection: native,
     namespace: cfg.temporal.namespace,
     taskQueue: cfg.temporal.taskQueue,
     codec,
     deps: { dataDir: cfg.dataDir },
-    workflowBundleCode: tracingBundle,
-    extraActivities: {
-      async betriebsberichtErstellen() {
-        if (fail) throw ApplicationFailure.nonRetryable('Akte Erika Mustermann unlesbar', 'Testfehler');
-        return { datei: 'bericht.json', warnungen: 0 };
-      },
-    },
+    workflowBundleCode,
+    extraActivities: { betriebsberichtErstellen },
   });
   const connection = await connect(cfg.temporal.address);
   const client = makeClient(connection, cfg.temporal.namespace, codec);
+  return {
+    cfg, worker, client,
+    async schliessen() {
+      await connection.close();
+      await native.close();
+    },
+  };
+}
+
+test('StartWorkflow, RunWorkflow, StartActivity and RunActivity share one trace; no error text is exported', async () => {
+  let fail = false;
+  const { cfg, worker, client, schliessen } = await engineMit(tracingBundle, async () => {
+    if (fail) throw ApplicationFailure.nonRetryable('Akte Erika Mustermann unlesbar', 'Testfehler');
+    return { datei: 'bericht.json', warnungen: 0 };
+  });
   try {
     await worker.runUntil(async () => {
       const okId = uniqueName('bericht');
@@ -96,8 +109,7 @@ test('StartWorkflow, RunWorkflow, StartActivity and RunActivity share one trace;
       }
     });
   } finally {
-    await connection.close();
-    await native.close();
+    await schliessen();
   }
 });
 
@@ -105,7 +117,7 @@ test('the worker picks the prebuilt bundle by tracing; only the one for tracing 
   expect(workflowBundlePfad(false)).toBe(WORKFLOW_BUNDLE);
   expect(workflowBundlePfad(true)).toBe(WORKFLOW_BUNDLE_TRACING);
   expect(WORKFLOW_BUNDLE_TRACING).not.toBe(WORKFLOW_BUNDLE);
-  expect(bundleMitTracingInterceptors(fs.readFileSync(testStack().bundlePath, 'utf8'))).toBe(false);
+  expect(bundleMitTracingInterceptors(standardBundle())).toBe(false);
   expect(bundleMitTracingInterceptors(tracingBundle)).toBe(true);
 });
 
@@ -117,7 +129,7 @@ test('workflows of the default bundle (tracing off) do no span work; the bundle 
   const client = makeClient(connection, cfg.temporal.namespace, codec);
   const exportiert: Record<string, string[]> = {};
   try {
-    for (const [bundle, code] of [['ohne Tracing', fs.readFileSync(testStack().bundlePath, 'utf8')], ['mit Tracing', tracingBundle]] as const) {
+    for (const [bundle, code] of [['ohne Tracing', standardBundle()], ['mit Tracing', tracingBundle]] as const) {
       const namen: string[] = [];
       exportiert[bundle] = namen;
       const taskQueue = uniqueName('tq');
@@ -142,20 +154,7 @@ test('workflows of the default bundle (tracing off) do no span work; the bundle 
 });
 
 test('with tracing on, a worker given the bundle without the interceptors bundles from source and keeps the trace whole', async () => {
-  const cfg = testConfig();
-  const { codec } = codecFromConfig(cfg, false);
-  const native = await NativeConnection.connect({ address: cfg.temporal.address });
-  const worker = await createEngineWorker({
-    connection: native,
-    namespace: cfg.temporal.namespace,
-    taskQueue: cfg.temporal.taskQueue,
-    codec,
-    deps: { dataDir: cfg.dataDir },
-    workflowBundleCode: fs.readFileSync(testStack().bundlePath, 'utf8'),
-    extraActivities: { betriebsberichtErstellen: async () => ({ datei: 'bericht.json', warnungen: 0 }) },
-  });
-  const connection = await connect(cfg.temporal.address);
-  const client = makeClient(connection, cfg.temporal.namespace, codec);
+  const { cfg, worker, client, schliessen } = await engineMit(standardBundle(), async () => ({ datei: 'bericht.json', warnungen: 0 }));
   try {
     const id = uniqueName('bericht');
     await worker.runUntil(client.workflow.execute('betriebsbericht', { taskQueue: cfg.temporal.taskQueue, workflowId: id }));
@@ -165,8 +164,7 @@ test('with tracing on, a worker given the bundle without the interceptors bundle
     expect(byName.get('RunWorkflow')?.parentSpanId).toBe(byName.get('StartWorkflow')!.spanContext().spanId);
     expect(byName.get('RunActivity')?.parentSpanId).toBe(byName.get('StartActivity')!.spanContext().spanId);
   } finally {
-    await connection.close();
-    await native.close();
+    await schliessen();
   }
 }, 240_000);
 

@@ -31,33 +31,26 @@ import { WBA_EINGEGANGEN_SIGNAL, plusTage, type WbaEingegangen } from '../../dom
 import { berlinDate } from '../../domain/zeit';
 import { LOKAL_PATCH, pruefeQuarantaeneEntscheidung, schrittFehler } from './eingang';
 
-const kurz = proxyActivities<Activities>({
+const KURZ = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+} as const;
 // Short timeouts: a worker that died mid-activity is noticed soon and the step retried elsewhere.
-const erkennen = proxyActivities<Activities>({
+const ERKENNEN = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
-});
-const ablage = proxyActivities<Activities>({
+} as const;
+const ABLAGE = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
-});
-
+} as const;
+const kurz = proxyActivities<Activities>(KURZ);
+const erkennen = proxyActivities<Activities>(ERKENNEN);
+const ablage = proxyActivities<Activities>(ABLAGE);
 // Since pe-lokal-202611 (see eingang.ts): the same steps as local activities, same timeouts and retries.
-const kurzLokal = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
-const erkennenLokal = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
-});
-const ablageLokal = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
-});
+const kurzLokal = proxyLocalActivities<Activities>(KURZ);
+const erkennenLokal = proxyLocalActivities<Activities>(ERKENNEN);
+const ablageLokal = proxyLocalActivities<Activities>(ABLAGE);
 
 export const dokumentZustandQuery = defineQuery<DokumentZustand>(DokumentQueries.ZUSTAND);
 export const entscheidenUpdate = defineUpdate<DokumentZustand, [PruefEntscheidung]>(DokumentUpdates.ENTSCHEIDEN);

@@ -26,10 +26,11 @@ import {
 } from '../../domain/posteingang';
 import { EINGANGSDATUM, PROZESS, Prozess, QUELLE, STATUS } from '../../domain/search-attributes';
 
-const kurz = proxyActivities<Activities>({
+const KURZ = {
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+} as const;
+const kurz = proxyActivities<Activities>(KURZ);
 const lesen = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
@@ -43,14 +44,8 @@ const lesen = proxyActivities<Activities>({
  * activity with heartbeats.
  */
 export const LOKAL_PATCH = 'pe-lokal-202611';
-const kurzLokal = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
-const digitalLokal = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 3 },
-});
+const kurzLokal = proxyLocalActivities<Activities>(KURZ);
+const digitalLokal = proxyLocalActivities<Activities>({ ...KURZ, retry: { ...KURZ.retry, maximumAttempts: 3 } });
 
 export const dateiZustandQuery = defineQuery<DateiZustand>(DateiQueries.ZUSTAND);
 export const dateiQuarantaeneUpdate = defineUpdate<DateiZustand, [QuarantaeneEntscheidung]>(DateiUpdates.QUARANTAENE);
