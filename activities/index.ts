@@ -6,6 +6,7 @@ import type { Connectors } from '../connectors';
 import type { Logger } from '../platform/logger';
 import { createRegisterActivities } from './posteingang/register';
 import { createPosteingangActivities } from './posteingang';
+import { createStapelActivities } from './posteingang/stapel';
 import { createErkennungActivities } from './erkennung';
 import { createDruckActivities } from './druck';
 import { createWeiterbewilligungActivities } from './weiterbewilligung';
@@ -26,9 +27,13 @@ export function requireConnectors(deps: ActivityDeps): Connectors {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const register = createRegisterActivities(deps);
+  const posteingang = createPosteingangActivities(deps);
+  const stapelParallel = Number(process.env.POSTEINGANG_STAPEL_PARALLEL);
   return {
-    ...createRegisterActivities(deps),
-    ...createPosteingangActivities(deps),
+    ...register,
+    ...posteingang,
+    ...createStapelActivities(posteingang, register, { dataDir: deps.dataDir, ...(stapelParallel >= 1 ? { parallel: Math.round(stapelParallel) } : {}) }),
     ...createErkennungActivities(deps),
     ...createWeiterbewilligungActivities(deps),
     ...createDruckActivities(deps),

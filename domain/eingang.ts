@@ -19,11 +19,15 @@ export interface EingangInput {
   storedPath: string;
   /** Hints the source gave (the citizen app's form): checked like anything read, never trusted blindly. */
   hinweise?: { bgNummer?: string; dokumentart?: string; betreff?: string };
+  /** Id of the Stapel workflow that claimed this content and handed the file on (absent for single files). */
+  stapelId?: string;
 }
 
 export interface EingangRecord extends EingangInput {
   registeredAt: string;
   verified: boolean;
+  /** Another workflow (a Stapel) took this content first: its id; nothing is done twice. */
+  doppeltVon?: string;
 }
 
 export type EingangStatus = 'erfasst' | 'registriert' | 'quarantaene';
@@ -34,6 +38,15 @@ export type EingangErgebnis = { status: 'registriert'; record: EingangRecord } |
 export function eingangWorkflowId(contentHash: string): string {
   if (!/^[0-9a-f]{64}$/.test(contentHash)) throw new Error('contentHash muss ein SHA-256-Hex-Wert sein');
   return `eingang-${contentHash.slice(0, 40)}`;
+}
+
+/**
+ * Workflow id of a Stapel (batch) of incoming files: opaque, from the sorted content hashes, so the
+ * same set of files handed over again (a retry after a crash) starts nothing new.
+ */
+export function stapelWorkflowId(contentHashes: readonly string[], sha256Hex: (s: string) => string): string {
+  for (const h of contentHashes) if (!/^[0-9a-f]{64}$/.test(h)) throw new Error('contentHash muss ein SHA-256-Hex-Wert sein');
+  return `stapel-${sha256Hex([...new Set(contentHashes)].sort().join('\n')).slice(0, 40)}`;
 }
 
 const MEDIA_TYPES: Record<string, string> = {

@@ -142,6 +142,8 @@ export const PosteingangStatus = {
   ABGELEGT: 'abgelegt',
   QUARANTAENE: 'quarantaene',
   VERWORFEN: 'verworfen',
+  /** the same content was already taken by another workflow (a Stapel) */
+  DOPPELT: 'doppelt',
 } as const;
 export type PosteingangStatusWert = (typeof PosteingangStatus)[keyof typeof PosteingangStatus];
 
@@ -330,12 +332,64 @@ export interface DateiZustand {
 /** Result of a file workflow. */
 export type DateiErgebnis =
   | { status: 'zerlegt'; seitenzahl: number; dokumente: string[] }
-  | { status: 'verworfen'; grund: string };
+  | { status: 'verworfen'; grund: string }
+  /** The same content was already taken by another workflow (a Stapel): nothing done twice. */
+  | { status: 'doppelt'; von: string };
 
 /** Result of a document workflow. */
 export type DokumentErgebnis =
   | { status: 'abgelegt'; dokumentId: string; bgNummer: string; dokumentart: Eingangsart; wiedervorlageId?: string }
   | { status: 'verworfen'; grund: string };
+
+/**
+ * Stapel (batch) of incoming files taken together (the intake hands over the files of one sweep or
+ * one citizen-app message when there are several). One workflow per Stapel instead of two per file:
+ * born-digital letters the engine is sure about are filed by the Stapel itself; a file that needs OCR,
+ * a person (review, split, quarantine) or the Weiterbewilligung gets the usual file or document
+ * workflow as a child, so the Postkorb and the quarantine work as for single files.
+ */
+export const STAPEL_WORKFLOW = 'posteingangStapel';
+export const StapelQueries = { ZUSTAND: 'zustand' } as const;
+
+/** What became of one file of a Stapel. */
+export type StapelAusgang =
+  /** filed by the Stapel (E-Akte + Wiedervorlage/Antragseingang); dokumentId in the E-Akte */
+  | { art: 'abgelegt'; dokumentId: string; dokumentart: Eingangsart; bgNummer: string; wiedervorlageId?: string }
+  /** handed to its own workflow (id): OCR, several documents, quarantine, review or WBA */
+  | { art: 'workflow'; workflowId: string; grund: StapelUebergabeGrund }
+  /** the same content was taken before by another workflow (its id) */
+  | { art: 'doppelt'; von: string };
+
+export type StapelUebergabeGrund = 'ocr' | 'mehrere-dokumente' | 'vorpruefung' | 'lesefehler' | 'pruefung' | 'wba' | 'ablage';
+
+export const STAPEL_UEBERGABE_LABELS: Record<StapelUebergabeGrund, string> = {
+  ocr: 'braucht OCR',
+  'mehrere-dokumente': 'mehrere Dokumente',
+  vorpruefung: 'Vorprüfung (Quarantäne)',
+  lesefehler: 'nicht lesbar',
+  pruefung: 'Prüfung im Postkorb',
+  wba: 'Weiterbewilligungsantrag',
+  ablage: 'Ablage einzeln wiederholt',
+};
+
+export interface StapelDatei {
+  contentHash: string;
+  dateiname: string;
+  ausgang?: StapelAusgang;
+}
+
+/** What the `zustand` query of a Stapel returns. */
+export interface StapelZustand {
+  status: 'erfasst' | 'gelesen' | 'abgelegt';
+  quelle: string;
+  eingangsdatum: string;
+  dateien: StapelDatei[];
+}
+
+export interface StapelErgebnis {
+  status: 'abgelegt';
+  dateien: { contentHash: string; ausgang: StapelAusgang }[];
+}
 
 /** Retraining of the recognition model from the corrections (weekly schedule). */
 export const KLASSIFIKATOR_TRAINING_WORKFLOW = 'klassifikatorTraining';

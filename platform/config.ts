@@ -45,6 +45,9 @@ export const envSchema = z.object({
   INTAKE_SCANNER_DIR: optionalString,
   INTAKE_POLL_MS: positiveInt.default(1000),
   INTAKE_STABLE_MS: z.coerce.number().int().min(0).default(2000),
+  /** Files of one sweep taken together as a Stapel from this many on (0 = every file alone); at most INTAKE_STAPEL_MAX per Stapel. */
+  INTAKE_STAPEL_MIN: z.coerce.number().int().min(0).default(2),
+  INTAKE_STAPEL_MAX: z.coerce.number().int().min(2).max(200).default(50),
   INTAKE_APP_DIR: optionalString,
   INTAKE_HOST: z.string().default('127.0.0.1'),
   INTAKE_PORT: port.default(3010),
@@ -106,6 +109,8 @@ export interface Config {
     storeDir: string;
     pollMs: number;
     stableMs: number;
+    /** Several files of one sweep as one Stapel workflow (min < 2: every file alone). */
+    stapel: { min: number; max: number };
     /** Drop folder for messages of the citizen app (XML). */
     appDir: string;
     /** HTTP intake of the citizen app (POST /api/eingang/nachricht). */
@@ -176,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       storeDir: path.join(dataDir, 'store', 'eingang'),
       pollMs: e.INTAKE_POLL_MS,
       stableMs: e.INTAKE_STABLE_MS,
+      stapel: { min: e.INTAKE_STAPEL_MIN, max: e.INTAKE_STAPEL_MAX },
       appDir: e.INTAKE_APP_DIR ? path.resolve(cwd, e.INTAKE_APP_DIR) : path.join(dataDir, 'intake', 'app'),
       host: e.INTAKE_HOST,
       port: e.INTAKE_PORT,

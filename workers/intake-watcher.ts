@@ -25,7 +25,8 @@ import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { eingangWorkflowId, mediaTypeOf, type EingangInput, type EingangsQuelle } from '../domain/eingang';
+import { eingangWorkflowId, mediaTypeOf, stapelWorkflowId, type EingangInput, type EingangsQuelle } from '../domain/eingang';
+import { STAPEL_WORKFLOW } from '../domain/posteingang';
 import { berlinDate } from '../domain/zeit';
 import type { Logger } from '../platform/logger';
 import { parseNachricht } from '../connectors/buerger-app/nachricht';
@@ -49,6 +50,11 @@ export interface IntakeOptions {
   grenzen?: Partial<NachrichtGrenzen>;
   /** Largest file taken from a folder (bytes, default 50 MB; an app message: its own limit). Larger files are set aside unread. */
   maxBytes?: number;
+  /**
+   * Files of one sweep taken together as a Stapel (one `posteingangStapel` workflow instead of one
+   * per file) when at least `min` are ready, at most `max` per Stapel. Absent or min < 2: every file alone.
+   */
+  stapel?: { min: number; max: number };
   /** For tests: the clock. */
   now?: () => number;
 }
@@ -122,6 +128,7 @@ export class IntakeWatcher {
       }
     }
     for (const key of this.seen.keys()) if (!present.has(key)) this.seen.delete(key);
+    const bereit: { name: string; full: string; mtime: Date; nurXml: boolean }[] = [];
     for (const { name, full, nurXml } of kandidaten) {
       let st;
       try {
@@ -137,8 +144,27 @@ export class IntakeWatcher {
       } else if (t - prev.stableSince < this.o.stableMs) {
         continue;
       }
+      bereit.push({ name, full, mtime: st.mtime, nurXml });
+    }
+    // Several scanner files ready at once: taken as Stapel (messages of the citizen app stay single).
+    const min = this.o.stapel?.min ?? 0;
+    const stapelbar = min >= 2 ? bereit.filter((b) => !b.nurXml && mediaTypeOf(b.name) !== undefined && mediaTypeOf(b.name) !== 'application/xml') : [];
+    const einzeln = stapelbar.length >= min ? bereit.filter((b) => !stapelbar.includes(b)) : bereit;
+    if (stapelbar.length >= min) {
+      const max = Math.max(2, this.o.stapel?.max ?? 50);
+      for (let i = 0; i < stapelbar.length; i += max) {
+        const teil = stapelbar.slice(i, i + max);
+        try {
+          outcomes.push(...(await this.nimmStapel(teil)));
+          for (const b of teil) this.seen.delete(b.full);
+        } catch (err) {
+          this.o.log.warn({ err: (err as Error).message, dateien: teil.length }, 'intake: Stapel left in hot folder, will retry');
+        }
+      }
+    }
+    for (const { name, full, mtime, nurXml } of einzeln) {
       try {
-        outcomes.push(...(await this.take(name, full, st.mtime, nurXml)));
+        outcomes.push(...(await this.take(name, full, mtime, nurXml)));
         this.seen.delete(full);
       } catch (err) {
         // Technical failure (Temporal unreachable, disk full): the file stays, next sweep retries.
@@ -156,28 +182,37 @@ export class IntakeWatcher {
     return { file: name, result: 'abgelehnt', grund };
   }
 
-  private async take(name: string, full: string, mtime: Date, nurXml: boolean): Promise<IntakeOutcome[]> {
+  /** Reads a ready file; a file too large, empty or of a refused type is set aside (the outcome). */
+  private async lies(name: string, full: string, nurXml: boolean): Promise<{ content: Buffer; mediaType: string } | IntakeOutcome> {
     const mediaType = mediaTypeOf(name);
     const grenze = mediaType === 'application/xml' ? (this.o.grenzen?.maxNachrichtBytes ?? STANDARD_GRENZEN.maxNachrichtBytes) : (this.o.maxBytes ?? 50 * 1024 * 1024);
     const groesse = (await fs.stat(full)).size;
-    if (groesse > grenze) {
-      return [await this.reject(name, full, `Datei ist mit ${lesbar(groesse)} zu groß (höchstens ${lesbar(grenze)})`)];
-    }
+    if (groesse > grenze) return this.reject(name, full, `Datei ist mit ${lesbar(groesse)} zu groß (höchstens ${lesbar(grenze)})`);
     const content = await fs.readFile(full);
-    if (content.length === 0) return [await this.reject(name, full, 'Datei ist leer')];
+    if (content.length === 0) return this.reject(name, full, 'Datei ist leer');
+    if (!mediaType || (nurXml && mediaType !== 'application/xml')) {
+      return this.reject(name, full, nurXml ? 'Im Ordner der Bürger-App werden nur Nachrichten (XML) angenommen' : 'Dateiformat wird nicht angenommen (erlaubt: PDF, TIFF, PNG, JPEG)');
+    }
+    return { content, mediaType };
+  }
+
+  private eingangsdatum(mtime: Date): string {
+    return this.o.eingangsdatumQuelle === 'heute' ? berlinDate(new Date(this.now())) : berlinDate(mtime);
+  }
+
+  private async take(name: string, full: string, mtime: Date, nurXml: boolean): Promise<IntakeOutcome[]> {
+    const gelesen = await this.lies(name, full, nurXml);
+    if ('result' in gelesen) return [gelesen];
+    const { content, mediaType } = gelesen;
     if (mediaType === 'application/xml') {
       const antwort = await this.nimmNachricht(content);
       if (!antwort.ok) return [await this.reject(name, full, `Nachricht der Bürger-App abgelehnt: ${antwort.grund}`)];
       await fs.unlink(full);
       return antwort.eingaenge.map((e) => ({ file: name, result: e.result, workflowId: e.workflowId }));
     }
-    if (!mediaType || nurXml) {
-      return [await this.reject(name, full, nurXml ? 'Im Ordner der Bürger-App werden nur Nachrichten (XML) angenommen' : 'Dateiformat wird nicht angenommen (erlaubt: PDF, TIFF, PNG, JPEG)')];
-    }
-    const eingangsdatum = this.o.eingangsdatumQuelle === 'heute' ? berlinDate(new Date(this.now())) : berlinDate(mtime);
     const { workflowId, result } = await this.starte(content, {
       quelle: this.o.quelle ?? 'scanner',
-      eingangsdatum,
+      eingangsdatum: this.eingangsdatum(mtime),
       fileName: name,
       mediaType,
       endung: path.extname(name).toLowerCase(),
@@ -187,11 +222,67 @@ export class IntakeWatcher {
     return [{ file: name, result, workflowId }];
   }
 
-  /** Stores the content durably and starts its workflow (idempotent by content hash). */
-  private async starte(
+  /**
+   * Several ready files: each stored durably, then one Stapel workflow started for all of them (id
+   * from their content hashes: the same files again start nothing), then the files removed. A single
+   * file left after the checks goes the single way. Throws on technical failure: the files stay.
+   */
+  private async nimmStapel(dateien: { name: string; full: string; mtime: Date }[]): Promise<IntakeOutcome[]> {
+    const outcomes: IntakeOutcome[] = [];
+    const genommen: { name: string; full: string; input: EingangInput }[] = [];
+    for (const d of dateien) {
+      let gelesen;
+      try {
+        gelesen = await this.lies(d.name, d.full, false);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // taken away meanwhile
+        throw err;
+      }
+      if ('result' in gelesen) {
+        outcomes.push(gelesen);
+        continue;
+      }
+      const input = await this.speichere(gelesen.content, {
+        quelle: this.o.quelle ?? 'scanner', eingangsdatum: this.eingangsdatum(d.mtime), fileName: d.name, mediaType: gelesen.mediaType,
+        endung: path.extname(d.name).toLowerCase(),
+      });
+      genommen.push({ name: d.name, full: d.full, input });
+    }
+    const eindeutig = [...new Map(genommen.map((g) => [g.input.contentHash, g.input])).values()];
+    if (eindeutig.length === 1) {
+      const r = await this.starteEinzeln(eindeutig[0]!);
+      for (const g of genommen) {
+        await fs.unlink(g.full);
+        outcomes.push({ file: g.name, ...r });
+      }
+      return outcomes;
+    }
+    if (eindeutig.length === 0) return outcomes;
+    const workflowId = stapelWorkflowId(eindeutig.map((e) => e.contentHash), (x) => createHash('sha256').update(x).digest('hex'));
+    let result: 'gestartet' | 'duplikat' = 'gestartet';
+    try {
+      await this.o.client.workflow.start(STAPEL_WORKFLOW, {
+        taskQueue: this.o.taskQueue, workflowId, args: [{ eingaenge: eindeutig }], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      result = 'duplikat';
+    }
+    const schonGesehen = new Set<string>();
+    for (const g of genommen) {
+      await fs.unlink(g.full);
+      outcomes.push({ file: g.name, result: schonGesehen.has(g.input.contentHash) ? 'duplikat' : result, workflowId });
+      schonGesehen.add(g.input.contentHash);
+    }
+    this.o.log.info({ workflowId, result, dateien: genommen.length }, 'intake: Stapel taken from hot folder');
+    return outcomes;
+  }
+
+  /** Stores the content durably in the engine's store; the workflow input for it. */
+  private async speichere(
     content: Buffer,
     m: { quelle: EingangsQuelle; eingangsdatum: string; fileName: string; mediaType: string; endung: string; hinweise?: EingangInput['hinweise'] },
-  ): Promise<{ workflowId: string; result: 'gestartet' | 'duplikat' }> {
+  ): Promise<EingangInput> {
     const contentHash = createHash('sha256').update(content).digest('hex');
     const storedAbs = path.join(this.o.storeDir, `${contentHash}${m.endung}`);
     await writeDurably(storedAbs, content);
@@ -205,7 +296,12 @@ export class IntakeWatcher {
       storedPath: path.relative(this.o.dataDir, storedAbs),
     };
     if (m.hinweise && Object.keys(m.hinweise).length > 0) input.hinweise = m.hinweise;
-    const workflowId = eingangWorkflowId(contentHash);
+    return input;
+  }
+
+  /** Starts the file's own workflow (idempotent by content hash). */
+  private async starteEinzeln(input: EingangInput): Promise<{ workflowId: string; result: 'gestartet' | 'duplikat' }> {
+    const workflowId = eingangWorkflowId(input.contentHash);
     try {
       await this.o.client.workflow.start('posteingang', {
         taskQueue: this.o.taskQueue,
@@ -218,6 +314,14 @@ export class IntakeWatcher {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       return { workflowId, result: 'duplikat' };
     }
+  }
+
+  /** Stores the content durably and starts its workflow (idempotent by content hash). */
+  private async starte(
+    content: Buffer,
+    m: { quelle: EingangsQuelle; eingangsdatum: string; fileName: string; mediaType: string; endung: string; hinweise?: EingangInput['hinweise'] },
+  ): Promise<{ workflowId: string; result: 'gestartet' | 'duplikat' }> {
+    return this.starteEinzeln(await this.speichere(content, m));
   }
 
   /**
@@ -353,6 +457,7 @@ if (require.main === module) {
       stableMs: cfg.intake.stableMs,
       appDir: cfg.intake.appDir,
       eingangsdatumQuelle: cfg.intake.eingangsdatumQuelle,
+      stapel: cfg.intake.stapel,
       log,
     });
     await watcher.init();

@@ -2,12 +2,43 @@
  * Tracer activity of the Posteingang: records an incoming document durably next to its
  * stored copy, after checking that the copy is intact. Idempotent: a second run finds the
  * record and returns it unchanged.
+ *
+ * The claim (`<stored>.anspruch`): the first workflow to take a content writes its id there
+ * (exclusive create, fsync). Single files are kept apart by their workflow id already; the claim
+ * keeps a file taken in a Stapel from being processed again as a single file (or in another Stapel).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { EingangInput, EingangRecord } from '../../domain/eingang';
+import { eingangWorkflowId, type EingangInput, type EingangRecord } from '../../domain/eingang';
+
+/**
+ * Claims the content for `owner`: 'neu' when this call claimed it, 'eigen' when `owner` (or one of
+ * `auch`) had claimed it before (a retry), else the id of the workflow that has it.
+ */
+export async function beanspruche(storedAbs: string, owner: string, auch: readonly string[] = []): Promise<{ von: 'neu' | 'eigen' } | { von: 'fremd'; owner: string }> {
+  const datei = `${storedAbs}.anspruch`;
+  try {
+    const fh = await fs.open(datei, 'wx', 0o600);
+    try {
+      await fh.writeFile(owner);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return { von: 'neu' };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  let bisher = (await fs.readFile(datei, 'utf8')).trim();
+  if (bisher === '') {
+    // torn by a crash between create and write: the claim was never answered, take it over
+    await fs.writeFile(datei, owner);
+    bisher = owner;
+  }
+  return bisher === owner || auch.includes(bisher) ? { von: 'eigen' } : { von: 'fremd', owner: bisher };
+}
 
 export interface RegisterDeps {
   dataDir: string;
@@ -21,6 +52,14 @@ export function createRegisterActivities(deps: RegisterDeps) {
         throw ApplicationFailure.nonRetryable('Ablagepfad liegt außerhalb des Datenverzeichnisses', 'StorePathInvalid');
       }
       const recordFile = `${stored}.eingang.json`;
+      let anspruch: Awaited<ReturnType<typeof beanspruche>> | undefined;
+      try {
+        anspruch = await beanspruche(stored, input.stapelId ?? eingangWorkflowId(input.contentHash), [eingangWorkflowId(input.contentHash)]);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        // the stored copy's folder is missing: reported below as a missing copy
+      }
+      if (anspruch?.von === 'fremd') return { ...input, registeredAt: new Date().toISOString(), verified: true, doppeltVon: anspruch.owner };
       try {
         return JSON.parse(await fs.readFile(recordFile, 'utf8')) as EingangRecord;
       } catch (err) {

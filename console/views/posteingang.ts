@@ -42,6 +42,7 @@ export const STATUS_REIHENFOLGE: readonly string[] = [
   PosteingangStatus.ABGELEGT,
   PosteingangStatus.QUARANTAENE,
   PosteingangStatus.VERWORFEN,
+  PosteingangStatus.DOPPELT,
 ];
 
 const ABLAUF_LABELS: Record<string, string> = {

@@ -42,6 +42,7 @@ export const STATUS_LABELS: Record<string, string> = {
   [PosteingangStatus.ABGELEGT]: 'Abgelegt',
   [PosteingangStatus.QUARANTAENE]: 'Quarantäne',
   [PosteingangStatus.VERWORFEN]: 'Verworfen',
+  [PosteingangStatus.DOPPELT]: 'Doppelt (schon eingegangen)',
 };
 
 /** One entry of the queue: a document in review, or a file whose split a person must check. */

@@ -159,7 +159,14 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
   // 1. register: the stored copy is intact
   for (;;) {
     try {
-      await k.registriereEingang(input);
+      const rec = await k.registriereEingang(input);
+      if (rec.doppeltVon) {
+        // taken before by a Stapel (or another workflow): nothing is done twice
+        setzeStatus(PosteingangStatus.DOPPELT);
+        log.info('posteingang: content already taken', { von: rec.doppeltVon });
+        await condition(allHandlersFinished);
+        return { status: 'doppelt', von: rec.doppeltVon };
+      }
       break;
     } catch (err) {
       const f = schrittFehler(err);

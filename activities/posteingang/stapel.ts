@@ -1,0 +1,165 @@
+/**
+ * Activities of a Stapel (workflows/posteingang/stapel.ts): the steps of many files in one activity
+ * each, so a born-digital letter costs no workflow of its own. They reuse the single-file steps
+ * (register, preflight, text layer, recognition, matching, filing, Wiedervorlage) unchanged, and
+ * decide per file whether the Stapel can finish it or hands it to its own workflow:
+ *   pruefeStapel: claim (a content taken elsewhere is 'doppelt') + register + preflight;
+ *   leseStapel:   text layer + recognition + household for the files with a text layer;
+ *   legeStapelAb: E-Akte (dokumentId of `dok-<hash40>-0`, as the document workflow would use) +
+ *                 Wiedervorlage/Antragseingang (referenz of the same id): exactly once across both paths.
+ * A file the Stapel is not sure about goes to its own workflow; a step that fails for one file never
+ * fails the others (that file goes to its own workflow, which retries, reviews or quarantines it).
+ * Every step is idempotent: a retried activity repeats nothing that was done. Heartbeats carry counts.
+ */
+import { Context } from '@temporalio/activity';
+import type { EingangInput } from '../../domain/eingang';
+import { dokumentWorkflowId, type Eingangsart, type PosteingangPolicy, type StapelUebergabeGrund, type Teil } from '../../domain/posteingang';
+import { istAntragsart, type PosteingangActivities } from './index';
+import type { createRegisterActivities } from './register';
+
+type RegisterActivities = ReturnType<typeof createRegisterActivities>;
+
+/** After pruefeStapel: read in the Stapel, hand to an own file workflow, or already taken. */
+export type StapelPruefung =
+  | { contentHash: string; weiter: 'lesen' }
+  | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
+  | { contentHash: string; weiter: 'doppelt'; von: string };
+
+/** After leseStapel: filed by the Stapel, or an own workflow for the file or its document. */
+export type StapelLesung =
+  | { contentHash: string; weiter: 'ablage'; teil: Teil; dokumentart: Eingangsart; bgNummer: string; teamId?: string; bescheidVom?: string }
+  | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
+  | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund; teil: Teil };
+
+export type StapelAblage =
+  | { contentHash: string; weiter: 'abgelegt'; dokumentId: string; wiedervorlageId?: string; hinweis?: string }
+  | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund };
+
+/** Runs `fn` over `xs` with at most `n` at once, results in input order. */
+async function jeweils<T, R>(xs: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(xs.length);
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, xs.length) }, async () => {
+    while (i < xs.length) {
+      const k = i++;
+      out[k] = await fn(xs[k]!);
+    }
+  }));
+  return out;
+}
+
+function puls(): (fertig: number) => void {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    ctx = undefined; // called outside an activity (tests)
+  }
+  return (fertig) => ctx?.heartbeat({ fertig });
+}
+
+export function createStapelActivities(pe: PosteingangActivities, reg: RegisterActivities, o: { dataDir: string; parallel?: number }) {
+  const parallel = Math.max(1, o.parallel ?? 4);
+  return {
+    /** Claim + register + preflight of every file of the Stapel. */
+    async pruefeStapel(a: { stapelId: string; eingaenge: EingangInput[] }): Promise<StapelPruefung[]> {
+      const hb = puls();
+      let fertig = 0;
+      return jeweils(a.eingaenge, parallel, async (e): Promise<StapelPruefung> => {
+        try {
+          const rec = await reg.registriereEingang({ ...e, stapelId: a.stapelId });
+          if (rec.doppeltVon) return { contentHash: e.contentHash, weiter: 'doppelt', von: rec.doppeltVon };
+          const pf = await pe.pruefeEingang({ storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName });
+          if (!pf.ok) return { contentHash: e.contentHash, weiter: 'datei', grund: 'vorpruefung' };
+          return pf.textlayer ? { contentHash: e.contentHash, weiter: 'lesen' } : { contentHash: e.contentHash, weiter: 'datei', grund: 'ocr' };
+        } catch {
+          // its own workflow repeats the step and quarantines the file with the reason
+          return { contentHash: e.contentHash, weiter: 'datei', grund: 'vorpruefung' };
+        } finally {
+          hb(++fertig);
+        }
+      });
+    },
+
+    /** Text layer, recognition and household of the files pruefeStapel found readable without OCR. */
+    async leseStapel(a: { eingaenge: EingangInput[]; policy: PosteingangPolicy }): Promise<StapelLesung[]> {
+      const hb = puls();
+      let fertig = 0;
+      return jeweils(a.eingaenge, parallel, async (e): Promise<StapelLesung> => {
+        try {
+          return await lies(e, a.policy);
+        } finally {
+          hb(++fertig);
+        }
+      });
+    },
+
+    /** Files the documents leseStapel was sure about, with their Wiedervorlage and Antragseingang. */
+    async legeStapelAb(a: { eingaenge: EingangInput[]; ablagen: Extract<StapelLesung, { weiter: 'ablage' }>[]; policy: PosteingangPolicy }): Promise<StapelAblage[]> {
+      const hb = puls();
+      let fertig = 0;
+      const nachHash = new Map(a.eingaenge.map((e) => [e.contentHash, e]));
+      return jeweils(a.ablagen, parallel, async (d): Promise<StapelAblage> => {
+        const e = nachHash.get(d.contentHash)!;
+        const workflowId = dokumentWorkflowId(d.contentHash, 0);
+        try {
+          const abgelegt = await pe.legeDokumentAb({
+            workflowId, contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName,
+            teilIndex: 0, seiten: d.teil.seiten, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
+          });
+          const wv = await pe.erstelleDokumentWiedervorlage({
+            referenz: workflowId, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
+            ...(d.bescheidVom ? { bescheidVom: d.bescheidVom } : {}), ...(d.teamId ? { teamId: d.teamId } : {}),
+            policy: { land: a.policy.land, wiedervorlageArbeitstage: a.policy.wiedervorlageArbeitstage, widerspruchStandardArbeitstage: a.policy.widerspruchStandardArbeitstage },
+          });
+          if (istAntragsart(d.dokumentart)) {
+            await pe.erfasseDokumentEingang({ referenz: `${workflowId}:eingang`, bgNummer: d.bgNummer, art: d.dokumentart, eingangsdatum: e.eingangsdatum });
+          }
+          return { contentHash: d.contentHash, weiter: 'abgelegt', dokumentId: abgelegt.dokumentId, wiedervorlageId: wv.wiedervorlageId };
+        } catch {
+          // the document workflow files (a no-op if done), routes, and reviews or quarantines on a "no"
+          return { contentHash: d.contentHash, weiter: 'dokument', grund: 'ablage' };
+        } finally {
+          hb(++fertig);
+        }
+      });
+    },
+  };
+
+  async function lies(e: EingangInput, policy: PosteingangPolicy): Promise<StapelLesung> {
+    let gelesen;
+    try {
+      gelesen = await pe.leseEingangDigital({ contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType });
+    } catch (err) {
+      return { contentHash: e.contentHash, weiter: 'datei', grund: (err as { type?: string }).type === 'OcrNoetig' ? 'ocr' : 'lesefehler' };
+    }
+    const teil = gelesen.teile[0];
+    if (gelesen.teile.length !== 1 || !teil || teil.zweifelhaft) return { contentHash: e.contentHash, weiter: 'datei', grund: 'mehrere-dokumente' };
+    const zuPerson = { contentHash: e.contentHash, weiter: 'dokument', grund: 'pruefung', teil } as const;
+    try {
+      const { erkennung } = await pe.erkenneDokument({
+        contentHash: e.contentHash, seiten: teil.seiten, eingangsdatum: e.eingangsdatum,
+        ...(teil.barcodeDokumentart ? { barcodeDokumentart: teil.barcodeDokumentart } : {}),
+      });
+      // A WBA is the Weiterbewilligung's domain event: its document workflow delivers it.
+      if (erkennung.dokumentart === 'WBA') return { ...zuPerson, grund: 'wba' };
+      if (!(erkennung.confidence >= policy.schwelle)) return zuPerson;
+      const zu = await pe.ordneDokumentZu({
+        merkmale: erkennung.merkmale,
+        ...(teil.barcodeBgNummer ? { barcodeBgNummer: teil.barcodeBgNummer } : {}),
+        ...(e.hinweise?.bgNummer ? { hinweisBgNummer: e.hinweise.bgNummer } : {}),
+      });
+      // The same rule as the document workflow: filed without a person only when matched by number.
+      if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return zuPerson;
+      return {
+        contentHash: e.contentHash, weiter: 'ablage', teil, dokumentart: erkennung.dokumentart, bgNummer: zu.zuordnung.bgNummer,
+        ...(zu.haushalt ? { teamId: zu.haushalt.teamId } : {}),
+        ...(erkennung.merkmale.bescheidVom ? { bescheidVom: erkennung.merkmale.bescheidVom } : {}),
+      };
+    } catch {
+      return zuPerson;
+    }
+  }
+}
+
+export type StapelActivities = ReturnType<typeof createStapelActivities>;
