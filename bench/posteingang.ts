@@ -8,10 +8,12 @@
  *    intake does; wall time until every document is filed or waits for a person. Then the same pages
  *    (rendered the same way) through a bare in-process tesseract.js with 2 workers: pure OCR time on
  *    the same cores. e2e_ratio = end-to-end wall time / pure OCR time (1.0 = the engine adds nothing).
- * 2. Born-digital run: --dokumente letters (default 200) as PDFs with a text layer (no OCR): documents/s.
+ * 2. Born-digital run: --dokumente letters (default 200) as PDFs with a text layer (no OCR), handed over
+ *    in Stapel of --stapel files (default 50, as the intake takes files that arrive together; 0 = one
+ *    workflow per file): documents/s.
  * lost = documents neither filed nor waiting (review/quarantine); duplicates = E-Akte documents beyond
  * one per filed document (counted in the simulator by Posteingangsdatum of the run).
- * Options: --seiten=500 --dokumente=200 --dpi=200|300 --haushalte=300.
+ * Options: --seiten=500 --dokumente=200 --stapel=50 --dpi=200|300 --haushalte=300.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -26,8 +28,8 @@ import { createConnectors, type Connectors } from '../connectors';
 import type { Haushalt } from '../connectors/fachverfahren/port';
 import type { LaufenderOpenProsozSimulator } from '../connectors/fachverfahren/open-prosoz/simulator';
 import { codecSealer } from '../connectors/robot-pool/sealing';
-import { eingangWorkflowId, type EingangInput } from '../domain/eingang';
-import { DOKUMENT_WORKFLOW, EINGANGSARTEN, dokumentWorkflowId, type DokumentErgebnis, type PosteingangPolicy } from '../domain/posteingang';
+import { eingangWorkflowId, stapelWorkflowId, type EingangInput } from '../domain/eingang';
+import { DOKUMENT_WORKFLOW, EINGANGSARTEN, STAPEL_WORKFLOW, dokumentWorkflowId, type DokumentErgebnis, type PosteingangPolicy, type StapelErgebnis } from '../domain/posteingang';
 import { STATUS } from '../domain/search-attributes';
 import { mulberry32 } from '../domain/zufall';
 import { loadConfig, type Config } from '../platform/config';
@@ -161,23 +163,35 @@ export async function erzeugeDateien(w: BenchWelt, o: { anzahl?: number; seiten?
   return dateien;
 }
 
-/** Stores the files like the intake and starts their workflows (idempotent by content hash). */
-export async function starteDateien(w: BenchWelt, dateien: Datei[], eingangsdatum: string, policy: Partial<PosteingangPolicy> = {}): Promise<string[]> {
+/**
+ * Stores the files like the intake and starts their workflows (idempotent by content hash): one
+ * workflow per file, or with `stapel` ≥ 2 one Stapel workflow per that many files (as the intake
+ * does with files that arrive together).
+ */
+export async function starteDateien(w: BenchWelt, dateien: Datei[], eingangsdatum: string, policy: Partial<PosteingangPolicy> = {}, stapel = 0): Promise<string[]> {
   const store = w.cfg.intake.storeDir;
   fs.mkdirSync(store, { recursive: true });
-  const hashes: string[] = [];
+  const inputs = dateien.map((d) => {
+    const contentHash = createHash('sha256').update(d.inhalt).digest('hex');
+    const abs = path.join(store, `${contentHash}.pdf`);
+    fs.writeFileSync(abs, d.inhalt);
+    const input: EingangInput = { contentHash, quelle: 'scanner', eingangsdatum, fileName: d.name, mediaType: d.mediaType, bytes: d.inhalt.length, storedPath: path.relative(w.cfg.dataDir, abs) };
+    return input;
+  });
+  const starts: { type: string; workflowId: string; args: unknown[] }[] = stapel >= 2
+    ? Array.from({ length: Math.ceil(inputs.length / stapel) }, (_, k) => {
+      const eingaenge = inputs.slice(k * stapel, (k + 1) * stapel);
+      const workflowId = stapelWorkflowId(eingaenge.map((e) => e.contentHash), (x) => createHash('sha256').update(x).digest('hex'));
+      return { type: STAPEL_WORKFLOW, workflowId, args: [{ eingaenge, policy }] };
+    })
+    : inputs.map((input) => ({ type: 'posteingang', workflowId: eingangWorkflowId(input.contentHash), args: [input, { policy }] }));
   let i = 0;
   const arbeiter = async () => {
-    while (i < dateien.length) {
-      const d = dateien[i++]!;
-      const contentHash = createHash('sha256').update(d.inhalt).digest('hex');
-      hashes.push(contentHash);
-      const abs = path.join(store, `${contentHash}.pdf`);
-      fs.writeFileSync(abs, d.inhalt);
-      const input: EingangInput = { contentHash, quelle: 'scanner', eingangsdatum, fileName: d.name, mediaType: d.mediaType, bytes: d.inhalt.length, storedPath: path.relative(w.cfg.dataDir, abs) };
+    while (i < starts.length) {
+      const s = starts[i++]!;
       for (;;) {
         try {
-          await w.client.workflow.start('posteingang', { taskQueue: w.cfg.temporal.taskQueue, workflowId: eingangWorkflowId(contentHash), args: [input, { policy }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+          await w.client.workflow.start(s.type, { taskQueue: w.cfg.temporal.taskQueue, workflowId: s.workflowId, args: s.args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
           break;
         } catch (err) {
           if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') break;
@@ -187,7 +201,7 @@ export async function starteDateien(w: BenchWelt, dateien: Datei[], eingangsdatu
     }
   };
   await Promise.all(Array.from({ length: 16 }, arbeiter));
-  return hashes;
+  return inputs.map((e) => e.contentHash);
 }
 
 export interface Endstand {
@@ -212,6 +226,7 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
   const stand = { abgelegt: 0, pruefung: 0, quarantaene: 0 };
   const bg = new Map<string, number>();
   const gruende: Record<string, number> = {};
+  const gezaehlteStapel = new Set<string>();
   const merke = async (id: string) => {
     const h = w.client.workflow.getHandle(id);
     const g = (await h.query<{ quarantaeneGrund?: string }>('zustand').catch(() => ({ quarantaeneGrund: '?' }))).quarantaeneGrund ?? '?';
@@ -242,6 +257,19 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
           stand.quarantaene++;
           await merke(d.id);
           offen.delete(d.id);
+        }
+      }
+      // Documents a Stapel filed itself have no workflow of their own: counted from the Stapel's result.
+      for (const st of await liste(`WorkflowType = '${STAPEL_WORKFLOW}' AND ExecutionStatus = 'Completed'`)) {
+        if (gezaehlteStapel.has(st.id)) continue;
+        gezaehlteStapel.add(st.id);
+        const r = (await w.client.workflow.getHandle(st.id).result()) as StapelErgebnis;
+        for (const d of r.dateien) {
+          const dok = dokumentWorkflowId(d.contentHash, 0);
+          if (d.ausgang.art !== 'abgelegt' || !offen.has(dok)) continue;
+          stand.abgelegt++;
+          bg.set(d.ausgang.bgNummer, (bg.get(d.ausgang.bgNummer) ?? 0) + 1);
+          offen.delete(dok);
         }
       }
       // A file in quarantine (or with its split in review) never starts its document: count it at file level.
@@ -324,6 +352,8 @@ export async function run(args: string[]): Promise<void> {
   const zielSeiten = option(args, 'seiten', 500, true);
   const dokumente = option(args, 'dokumente', 200);
   const dpi = option(args, 'dpi', 200) === 300 ? 300 : 200;
+  // Born-digital letters arrive together (a sweep of the hot folder, a message with attachments): Stapel of 50 as the intake forms them; --stapel=0 one workflow per file.
+  const stapelGroesse = option(args, 'stapel', 50, true);
   const w = await starteWelt('posteingang', option(args, 'haushalte', 300));
   let pool: OcrPool | undefined;
   let engine: Awaited<ReturnType<typeof starteEngine>> | undefined;
@@ -391,7 +421,7 @@ export async function run(args: string[]): Promise<void> {
     const cpuServer0 = cpuSekundenVon(w.serverPid);
     const cpuRedis0 = cpuSekundenVon(w.redis.process.child.pid);
     const threads0 = cpuJeThread();
-    const dh = await starteDateien(w, digital, digitalTag);
+    const dh = await starteDateien(w, digital, digitalTag, {}, stapelGroesse);
     const dz = await warteAufEnde(w, dh, digitalTag, 3600_000);
     const digitalS = (Date.now() - t) / 1000;
     const cpuBench = cpuSekunden() - cpuBench0;

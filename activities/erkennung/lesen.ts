@@ -31,7 +31,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { lesungPfad, seitenbildPfad, type Lesung, type Seite, type Teil, type Wort } from '../../domain/posteingang';
 import type { OcrEngine, OcrErgebnis } from './ocr';
-import { rendereSeiten, zaehleSeiten, SEITEN_MEDIA_TYPES, SeitenFehler, type RenderOptionen, type SeitenBild, type SeitenMediaType } from './seiten';
+import { RENDER_STANDARD, rendereSeiten, zaehleSeiten, SEITEN_MEDIA_TYPES, SeitenFehler, type RenderOptionen, type SeitenBild, type SeitenMediaType } from './seiten';
 import { trennblattArt, trennungen, zerlege, zerlegungsKonfigAusEnv, type ZerlegungsKonfig } from './zerlegung';
 
 export type { OcrEngine } from './ocr';
@@ -59,6 +59,12 @@ export interface LeseOptionen {
   textSeitenRendern?: boolean;
   /** Rendering options passed to seiten.ts (dpi, limits). */
   render?: RenderOptionen;
+  /**
+   * PDF only: the text layer of every page as the preflight thread extracted it (PreflightErgebnis.texte).
+   * When every page has enough text (and text pages are not to be rendered) the file is not parsed again:
+   * the pages are exactly those rendering would give (text only, no image). Otherwise ignored.
+   */
+  textlayerTexte?: string[];
   /** Long side of stored page images in px (default 1700 ≈ 145 dpi for A4). */
   vorschauKante?: number;
   /** Ink ratio (see `BildAnalyse.tinte`) below which a page may be blank (default 0.002 ≈ two lines of text). */
@@ -86,7 +92,9 @@ export async function leseDatei(inhalt: Buffer, mediaType: string, opts: LeseOpt
   const laufend = new Set<Promise<unknown>>();
   const ergebnisse: Promise<Seite>[] = [];
   let fertig = 0;
-  for await (const bild of rendereSeiten(inhalt, mediaType as SeitenMediaType, { textSeitenRendern: opts.textSeitenRendern ?? process.env.LESEN_TEXTSEITEN_RENDERN === '1', ...opts.render, mitGrau: true })) {
+  const renderOpts: RenderOptionen = { textSeitenRendern: opts.textSeitenRendern ?? process.env.LESEN_TEXTSEITEN_RENDERN === '1', ...opts.render, mitGrau: true };
+  const quelle = mediaType === 'application/pdf' && opts.textlayerTexte ? nurTextSeiten(opts.textlayerTexte, renderOpts) : undefined;
+  for await (const bild of quelle ?? rendereSeiten(inhalt, mediaType as SeitenMediaType, renderOpts)) {
     while (laufend.size >= parallel) await Promise.race(laufend);
     const p = leseSeite(bild, opts, konfig, speichern).then((s) => {
       fertig++;
@@ -113,6 +121,19 @@ export async function leseDatei(inhalt: Buffer, mediaType: string, opts: LeseOpt
     await schreibeAtomar(path.join(speichern.dataDir, lesungPfad(speichern.contentHash)), Buffer.from(JSON.stringify(lesung)));
   }
   return { seiten, teile };
+}
+
+/** Whether texts from the preflight are enough to read a PDF without parsing it again (see `textlayerTexte`). */
+export function textSeitenGenuegen(texte: string[], o: RenderOptionen = {}): boolean {
+  return nurTextSeiten(texte, { textSeitenRendern: process.env.LESEN_TEXTSEITEN_RENDERN === '1', ...o }) !== undefined;
+}
+
+/** The pages of a born-digital PDF from its texts, as rendereSeiten yields them; undefined if a page would need rendering. */
+function nurTextSeiten(texte: string[], o: RenderOptionen): SeitenBild[] | undefined {
+  if (o.textSeitenRendern || texte.length === 0) return undefined;
+  const min = o.minTextlayerZeichen ?? RENDER_STANDARD.minTextlayerZeichen;
+  if (texte.some((t) => t.replace(/\s+/g, '').length < min)) return undefined;
+  return texte.map((textlayer, i) => ({ nr: i + 1, png: Buffer.alloc(0), breite: 0, hoehe: 0, textlayer, dpi: 0, herkunft: 'keins' as const }));
 }
 
 async function leseSeite(bild: SeitenBild, opts: LeseOptionen, konfig: ZerlegungsKonfig, speichern?: { dataDir: string; contentHash: string }): Promise<Seite> {

@@ -87,7 +87,8 @@ export class SeitenFehler extends Error {
 
 type Optionen = Required<RenderOptionen>;
 
-const DEFAULTS: Optionen = {
+/** Defaults of the rendering options. */
+export const RENDER_STANDARD: Readonly<Optionen> = {
   dpi: 300,
   maxKante: 3600,
   maxPixel: 100_000_000,
@@ -99,7 +100,7 @@ const DEFAULTS: Optionen = {
 };
 
 function optionen(o: RenderOptionen | undefined): Optionen {
-  const r = { ...DEFAULTS, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) } as Optionen;
+  const r = { ...RENDER_STANDARD, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) } as Optionen;
   if (!(r.dpi > 0 && r.dpi <= 1200)) throw new RangeError(`dpi muss zwischen 1 und 1200 liegen, nicht ${r.dpi}`);
   if (!(r.maxKante >= 16)) throw new RangeError(`maxKante zu klein: ${r.maxKante}`);
   return r;

@@ -26,13 +26,13 @@ import { bwzFuerWbaEingang, weiterbewilligungWorkflowId } from '../../domain/wei
 import { berlinDate } from '../../domain/zeit';
 import { loadPseudonymizer, type Pseudonymizer } from '../../platform/pseudonym';
 import type { ActivityDeps } from '../index';
-import { leseDatei } from '../erkennung/lesen';
+import { leseDatei, textSeitenGenuegen } from '../erkennung/lesen';
 import type { OcrEngine } from '../erkennung/ocr';
 import { dokumentPdf } from './ablage-pdf';
 import { createDienste, type PosteingangDienste } from './dienste';
 
 export { schliessePosteingangDienste } from './dienste';
-import { pruefeDatei } from './preflight';
+import { pruefeDatei, type PreflightErgebnis } from './preflight';
 
 /** A BusinessError of a port becomes a non-retryable failure (type = its code); anything else is retried. */
 async function alsAktivitaet<T>(fn: () => Promise<T>): Promise<T> {
@@ -277,10 +277,22 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
       };
     },
 
-    /** Preflight of the stored file (H4's checks): ok with the page count, or a reason for the quarantine. */
-    async pruefeEingang(a: { storedPath: string; mediaType: string; fileName: string }) {
+    /**
+     * Preflight of the stored file (H4's checks): ok with the page count, or a reason for the quarantine.
+     * With `contentHash`, a born-digital PDF's Lesung is stored from the texts the checking thread extracted
+     * (it had the file open already): reading then finds it and parses nothing again. Storing it is best effort.
+     */
+    async pruefeEingang(a: { storedPath: string; mediaType: string; fileName: string; contentHash?: string }) {
       const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
-      return pruefeDatei(inhalt, { mediaType: a.mediaType, fileName: a.fileName, textlayerMelden: true });
+      const { texte, ...ergebnis } = await pruefeDatei(inhalt, { mediaType: a.mediaType, fileName: a.fileName, textlayerMelden: true, texteMelden: Boolean(a.contentHash) }) as PreflightErgebnis & { texte?: string[] };
+      if (a.contentHash && texte && textSeitenGenuegen(texte) && !(await lesungVorhanden(deps.dataDir, a.contentHash))) {
+        try {
+          await leseDatei(inhalt, 'application/pdf', { ocr: keineOcr, dataDir: deps.dataDir, contentHash: a.contentHash, textlayerTexte: texte });
+        } catch (err) {
+          deps.log?.info({ err: (err as Error).message }, 'posteingang: Lesung from the preflight texts not stored; reading will parse the file');
+        }
+      }
+      return ergebnis as PreflightErgebnis;
     },
 
     /**

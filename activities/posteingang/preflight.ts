@@ -31,6 +31,12 @@ export interface PreflightOptionen {
   timeoutMs?: number;
   /** PDF: also report `textlayer` (every page has fonts) for choosing the reading path. */
   textlayerMelden?: boolean;
+  /**
+   * PDF with a text layer: also return the text of every page, extracted in the checking thread (which has
+   * the document open already), so reading needs no second parse on the main thread. Only when no page could
+   * be a searchable scan (a page with exactly one image); never sent into a workflow history.
+   */
+  texteMelden?: boolean;
 }
 
 export type PreflightErgebnis =
@@ -43,6 +49,8 @@ export type PreflightErgebnis =
        * path, not a promise.
        */
       textlayer?: true;
+      /** With `texteMelden`: the text layer of every page (index 0 = page 1), trimmed, as pdf.js gives it to reading. */
+      texte?: string[];
       /** The media type found from the content (may refine a generic claim such as application/octet-stream). */
       mediaType: PreflightMediaType;
       /** Remarks for a person (e.g. a hostile file name), German; the file is still accepted. */
@@ -214,8 +222,12 @@ export async function pruefeDatei(inhalt: Buffer, opts: PreflightOptionen): Prom
     }
     const mediaType = echt as PreflightMediaType;
     if (mediaType === 'application/pdf') {
-      const pdf = await pruefePdf(inhalt, { maxSeiten, maxPixel, timeoutMs });
-      return { ok: true, seiten: pdf.seiten, mediaType, hinweise, ...(opts.textlayerMelden && pdf.textlayer ? { textlayer: true as const } : {}) };
+      const pdf = await pruefePdf(inhalt, { maxSeiten, maxPixel, timeoutMs, texte: opts.texteMelden === true });
+      return {
+        ok: true, seiten: pdf.seiten, mediaType, hinweise,
+        ...((opts.textlayerMelden || opts.texteMelden) && pdf.textlayer ? { textlayer: true as const } : {}),
+        ...(opts.texteMelden && pdf.textlayer && pdf.texte ? { texte: pdf.texte } : {}),
+      };
     }
     const seiten = await mitFrist(pruefeBild(inhalt, mediaType, { maxSeiten, maxPixel }), timeoutMs);
     return { ok: true, seiten, mediaType, hinweise };
@@ -271,6 +283,7 @@ interface PdfAntwort {
   ok?: boolean;
   seiten?: number;
   textlayer?: boolean;
+  texte?: string[];
   code?: PreflightCode;
   detail?: string;
 }
@@ -331,29 +344,53 @@ async function pruefe(job, send) {
     if (gesamt > maxEntpacktGesamt) return send({ code: 'dekompressionsbombe', detail: 'gesamt' });
   }
   // Second opinion: can pdf.js (the reader used later) open it?
+  let p;
   try {
     const pp = require(pfade.pdfparse);
-    const p = new pp.PDFParse({ data: inhalt.slice() });
+    p = new pp.PDFParse({ data: inhalt.slice(), verbosity: 0, isEvalSupported: false });
     const info = await p.getInfo();
-    await p.destroy();
-    if (!info || !info.total) return send({ code: 'keine-seiten' });
+    if (!info || !info.total) {
+      await p.destroy();
+      return send({ code: 'keine-seiten' });
+    }
   } catch (e) {
+    if (p) await p.destroy().catch(() => undefined);
     const name = (e && e.name) || '';
     if (/Password/i.test(name)) return send({ code: 'verschluesselt' });
     return send({ code: 'beschaedigt', detail: 'pdfjs ' + name });
   }
   // Every page with fonts (inherited resources included): a text layer, so reading will hardly need OCR.
+  // A page with exactly one image may be a searchable scan, which reading decodes: then no texts are sent.
   let textlayer = true;
+  let texteMoeglich = job.texte === true;
   try {
     for (const page of doc.getPages()) {
       const res = page.node.Resources();
       const fonts = res && res.lookup(N('Font'));
       if (!(fonts instanceof pl.PDFDict) || fonts.keys().length === 0) { textlayer = false; break; }
+      const xo = res.lookup(N('XObject'));
+      if (texteMoeglich && xo instanceof pl.PDFDict && xo.keys().length === 1) {
+        const v = xo.values()[0];
+        const st = v instanceof pl.PDFRef ? doc.context.lookup(v) : v;
+        const sub = st && st.dict && st.dict.get(N('Subtype'));
+        if (!sub || String(sub) === '/Image') texteMoeglich = false;
+      }
     }
   } catch (e) {
     textlayer = false;
   }
-  send({ ok: true, seiten, textlayer });
+  let texte;
+  if (textlayer && texteMoeglich) {
+    try {
+      const t = await p.getText({ pageJoiner: '' });
+      const nachNr = new Map(t.pages.map((x) => [x.num, x.text.trim()]));
+      texte = Array.from({ length: seiten }, (_, i) => nachNr.get(i + 1) || '');
+    } catch (e) {
+      texte = undefined; // reading parses the file itself
+    }
+  }
+  await p.destroy().catch(() => undefined);
+  send({ ok: true, seiten, textlayer, ...(texte ? { texte } : {}) });
 }
 `;
 
@@ -363,6 +400,7 @@ interface PdfAuftrag {
   maxSeiten: number;
   maxPixel: number;
   timeoutMs: number;
+  texte: boolean;
   erledigt: (a: PdfAntwort) => void;
 }
 
@@ -382,7 +420,7 @@ class PdfPruefer {
     return Number.isInteger(n) && n >= 1 ? n : 2;
   }
 
-  pruefe(inhalt: ArrayBuffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number }): Promise<PdfAntwort> {
+  pruefe(inhalt: ArrayBuffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number; texte: boolean }): Promise<PdfAntwort> {
     return new Promise((erledigt) => {
       this.warteschlange.push({ id: this.naechsteId++, inhalt, ...o, erledigt });
       this.weiter();
@@ -432,6 +470,7 @@ class PdfThread {
       if (this.aktuell?.id === m.id) {
         this.abschliessen({
           ...(m.ok ? { ok: true } : {}), ...(m.seiten !== undefined ? { seiten: m.seiten } : {}), ...(typeof m.textlayer === 'boolean' ? { textlayer: m.textlayer } : {}),
+          ...(Array.isArray(m.texte) ? { texte: m.texte } : {}),
           ...(m.code ? { code: m.code } : {}), ...(m.detail ? { detail: m.detail } : {}),
         }, true);
       }
@@ -457,7 +496,7 @@ class PdfThread {
     }, a.timeoutMs);
     this.aktuell = { id: a.id, fertig, timer };
     this.worker.postMessage(
-      { id: a.id, inhalt: a.inhalt, maxSeiten: a.maxSeiten, maxPixel: a.maxPixel, maxStreamBytes: PREFLIGHT_STANDARD.maxStreamBytes, maxEntpacktGesamt: PREFLIGHT_STANDARD.maxEntpacktGesamt },
+      { id: a.id, inhalt: a.inhalt, maxSeiten: a.maxSeiten, maxPixel: a.maxPixel, texte: a.texte, maxStreamBytes: PREFLIGHT_STANDARD.maxStreamBytes, maxEntpacktGesamt: PREFLIGHT_STANDARD.maxEntpacktGesamt },
       [a.inhalt],
     );
   }
@@ -487,10 +526,10 @@ class PdfThread {
 
 const pdfPruefer = new PdfPruefer();
 
-async function pruefePdf(inhalt: Buffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number }): Promise<{ seiten: number; textlayer: boolean }> {
+async function pruefePdf(inhalt: Buffer, o: { maxSeiten: number; maxPixel: number; timeoutMs: number; texte: boolean }): Promise<{ seiten: number; textlayer: boolean; texte?: string[] }> {
   const kopie = new Uint8Array(inhalt); // a copy we may transfer
   const antwort = await pdfPruefer.pruefe(kopie.buffer, o);
-  if (antwort.ok && antwort.seiten) return { seiten: antwort.seiten, textlayer: antwort.textlayer === true };
+  if (antwort.ok && antwort.seiten) return { seiten: antwort.seiten, textlayer: antwort.textlayer === true, ...(antwort.texte ? { texte: antwort.texte } : {}) };
   switch (antwort.code) {
     case 'verschluesselt':
       throw new Abbruch('verschluesselt', 'Das PDF ist verschlüsselt (Kennwortschutz) und kann nicht gelesen werden. Bitte ohne Kennwort erneut einreichen.');

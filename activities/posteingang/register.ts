@@ -14,10 +14,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { eingangWorkflowId, type EingangInput, type EingangRecord } from '../../domain/eingang';
 
 /**
- * Claims the content for `owner`: 'neu' when this call claimed it, 'eigen' when `owner` (or one of
- * `auch`) had claimed it before (a retry), else the id of the workflow that has it.
+ * Claims the content for `owner`: 'neu' when this call claimed it, 'eigen' when `owner` had claimed it
+ * before (a retry), else the id of the workflow that has it.
  */
-export async function beanspruche(storedAbs: string, owner: string, auch: readonly string[] = []): Promise<{ von: 'neu' | 'eigen' } | { von: 'fremd'; owner: string }> {
+export async function beanspruche(storedAbs: string, owner: string): Promise<{ von: 'neu' | 'eigen' } | { von: 'fremd'; owner: string }> {
   const datei = `${storedAbs}.anspruch`;
   try {
     const fh = await fs.open(datei, 'wx', 0o600);
@@ -37,7 +37,7 @@ export async function beanspruche(storedAbs: string, owner: string, auch: readon
     await fs.writeFile(datei, owner);
     bisher = owner;
   }
-  return bisher === owner || auch.includes(bisher) ? { von: 'eigen' } : { von: 'fremd', owner: bisher };
+  return bisher === owner ? { von: 'eigen' } : { von: 'fremd', owner: bisher };
 }
 
 export interface RegisterDeps {
@@ -54,7 +54,8 @@ export function createRegisterActivities(deps: RegisterDeps) {
       const recordFile = `${stored}.eingang.json`;
       let anspruch: Awaited<ReturnType<typeof beanspruche>> | undefined;
       try {
-        anspruch = await beanspruche(stored, input.stapelId ?? eingangWorkflowId(input.contentHash), [eingangWorkflowId(input.contentHash)]);
+        // A Stapel's children carry its id; a file alone owns its workflow id.
+        anspruch = await beanspruche(stored, input.stapelId ?? eingangWorkflowId(input.contentHash));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         // the stored copy's folder is missing: reported below as a missing copy

@@ -69,7 +69,7 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
         try {
           const rec = await reg.registriereEingang({ ...e, stapelId: a.stapelId });
           if (rec.doppeltVon) return { contentHash: e.contentHash, weiter: 'doppelt', von: rec.doppeltVon };
-          const pf = await pe.pruefeEingang({ storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName });
+          const pf = await pe.pruefeEingang({ storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName, contentHash: e.contentHash });
           if (!pf.ok) return { contentHash: e.contentHash, weiter: 'datei', grund: 'vorpruefung' };
           return pf.textlayer ? { contentHash: e.contentHash, weiter: 'lesen' } : { contentHash: e.contentHash, weiter: 'datei', grund: 'ocr' };
         } catch {

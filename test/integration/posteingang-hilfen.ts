@@ -9,8 +9,9 @@ import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont } from 'pdf-lib';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { eingangWorkflowId, type EingangInput, type EingangsQuelle } from '../../domain/eingang';
-import type { PosteingangPolicy } from '../../domain/posteingang';
+import type { WorkflowIdReusePolicy } from '@temporalio/common';
+import { eingangWorkflowId, stapelWorkflowId, type EingangInput, type EingangsQuelle } from '../../domain/eingang';
+import { STAPEL_WORKFLOW, type PosteingangPolicy } from '../../domain/posteingang';
 import type { Config } from '../../platform/config';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -79,5 +80,32 @@ export async function starteEingang(client: Client, cfg: Config, input: EingangI
     taskQueue: cfg.temporal.taskQueue,
     workflowId: eingangWorkflowId(input.contentHash),
     args: [input, { policy }],
+  });
+}
+
+// ------------------------------------------------------------------ Stapel (posteingang-stapel.test.ts)
+
+/**
+ * The same PDF with `tag` as its subject: other bytes (content hash, workflow ids), the same pages and
+ * text. Keeps fixed-seed letters of different test files apart on the shared dev server.
+ */
+export async function einmalig(pdf: Buffer, tag: string): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf);
+  doc.setSubject(tag);
+  return Buffer.from(await doc.save());
+}
+
+export const sha256Hex = (x: string | Buffer): string => createHash('sha256').update(x).digest('hex');
+
+/** Starts a Stapel workflow over stored files as the intake does (id from the content hashes). */
+export async function starteStapel(
+  client: Client, cfg: Config, eingaenge: EingangInput[], policy: Partial<PosteingangPolicy> = {},
+  o: { workflowIdReusePolicy?: WorkflowIdReusePolicy } = {},
+): Promise<WorkflowHandle> {
+  return client.workflow.start(STAPEL_WORKFLOW, {
+    taskQueue: cfg.temporal.taskQueue,
+    workflowId: stapelWorkflowId(eingaenge.map((e) => e.contentHash), sha256Hex),
+    args: [{ eingaenge, policy }],
+    ...(o.workflowIdReusePolicy !== undefined ? { workflowIdReusePolicy: o.workflowIdReusePolicy } : {}),
   });
 }

@@ -178,7 +178,8 @@ export async function posteingang(input: EingangInput, optionen: PosteingangOpti
 
   // 2. preflight
   let freigegeben = false;
-  const pf = await k.pruefeEingang({ storedPath: input.storedPath, mediaType: input.mediaType, fileName: input.fileName });
+  // With the content hash (since pe-lokal), a born-digital PDF's Lesung is stored by the preflight already.
+  const pf = await k.pruefeEingang({ storedPath: input.storedPath, mediaType: input.mediaType, fileName: input.fileName, ...(lokal ? { contentHash: input.contentHash } : {}) });
   if (!pf.ok) {
     const e = await inQuarantaene(pf.grund, pf.code);
     if (e.aktion === 'verwerfen') return verworfen(pf.grund);

@@ -238,7 +238,8 @@ export async function starteOpenProsozSimulator(opts: OpenProsozSimulatorOptione
     }
   }
 
-  function verarbeiteDatei(name: string): void {
+  /** Processes one import file; returns its acknowledgement (written by the caller after the round is committed), null if it vanished. */
+  function verarbeiteDatei(name: string): { quittung: string[][]; geaendert: boolean } | null {
     const m = IMPORT_DATEI.exec(name)!;
     const art = m[1] as ImportArt;
     const datei = path.join(folders.import, name);
@@ -246,7 +247,7 @@ export async function starteOpenProsozSimulator(opts: OpenProsozSimulatorOptione
     try {
       buf = fs.readFileSync(datei);
     } catch {
-      return; // taken away meanwhile
+      return null; // taken away meanwhile
     }
     const quittung: string[][] = [];
     let geaendert = false;
@@ -276,26 +277,41 @@ export async function starteOpenProsozSimulator(opts: OpenProsozSimulatorOptione
     } catch (err) {
       quittung.push(['0', '', 'FEHLER', 'DATEI_UNLESBAR', (err as Error).message, '', '', '']);
     }
-    // Changes are exported before the acknowledgement, so a reader of the Quittung finds them.
-    exportiereAenderungen();
-    quittiere(name, quittung);
-    fs.renameSync(datei, path.join(folders.verarbeitet, name));
-    if (geaendert && persistieren) db.speichern(dbFile);
+    return { quittung, geaendert };
   }
 
+  /**
+   * One import round: every file in the import folder processed in name order, the database committed
+   * once for the round, the changes exported, then each file acknowledged and moved to `verarbeitet`
+   * (a reader of a Quittung finds the change committed and exported, as with the real system's batch run).
+   */
   function verarbeiteImporte(): number {
     if (gestoppt) return 0;
-    let n = 0;
+    const fertig: { name: string; quittung: string[][] }[] = [];
+    let geaendert = false;
     for (const name of fs.readdirSync(folders.import).sort()) {
       if (!IMPORT_DATEI.test(name)) continue;
       try {
-        verarbeiteDatei(name);
-        n++;
+        const r = verarbeiteDatei(name);
+        if (!r) continue;
+        geaendert ||= r.geaendert;
+        fertig.push({ name, quittung: r.quittung });
       } catch (err) {
         log?.error({ err, datei: name }, 'import failed');
       }
     }
-    return n;
+    if (fertig.length === 0) return 0;
+    if (geaendert && persistieren) db.speichern(dbFile);
+    exportiereAenderungen();
+    for (const { name, quittung } of fertig) {
+      try {
+        quittiere(name, quittung);
+        fs.renameSync(path.join(folders.import, name), path.join(folders.verarbeitet, name));
+      } catch (err) {
+        log?.error({ err, datei: name }, 'import acknowledgement failed');
+      }
+    }
+    return fertig.length;
   }
 
   const importTimer = setInterval(() => {
