@@ -178,11 +178,11 @@ export async function starteDateien(w: BenchWelt, dateien: Datei[], eingangsdatu
     const input: EingangInput = { contentHash, quelle: 'scanner', eingangsdatum, fileName: d.name, mediaType: d.mediaType, bytes: d.inhalt.length, storedPath: path.relative(w.cfg.dataDir, abs) };
     return input;
   });
-  const starts: { type: string; workflowId: string; args: unknown[] }[] = stapel >= 2
+  const starts: { type: string; workflowId: string; args: unknown[]; memo?: Record<string, unknown> }[] = stapel >= 2
     ? Array.from({ length: Math.ceil(inputs.length / stapel) }, (_, k) => {
       const eingaenge = inputs.slice(k * stapel, (k + 1) * stapel);
       const workflowId = stapelWorkflowId(eingaenge.map((e) => e.contentHash), (x) => createHash('sha256').update(x).digest('hex'));
-      return { type: STAPEL_WORKFLOW, workflowId, args: [{ eingaenge, policy }] };
+      return { type: STAPEL_WORKFLOW, workflowId, args: [{ eingaenge, policy }], memo: { dateien: eingaenge.length } };
     })
     : inputs.map((input) => ({ type: 'posteingang', workflowId: eingangWorkflowId(input.contentHash), args: [input, { policy }] }));
   let i = 0;
@@ -191,7 +191,7 @@ export async function starteDateien(w: BenchWelt, dateien: Datei[], eingangsdatu
       const s = starts[i++]!;
       for (;;) {
         try {
-          await w.client.workflow.start(s.type, { taskQueue: w.cfg.temporal.taskQueue, workflowId: s.workflowId, args: s.args, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+          await w.client.workflow.start(s.type, { taskQueue: w.cfg.temporal.taskQueue, workflowId: s.workflowId, args: s.args, ...(s.memo ? { memo: s.memo } : {}), workflowIdReusePolicy: 'REJECT_DUPLICATE' });
           break;
         } catch (err) {
           if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') break;

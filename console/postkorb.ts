@@ -21,6 +21,8 @@ import {
   EINGANGSARTEN,
   POSTEINGANG_WORKFLOW,
   PosteingangStatus,
+  STAPEL_WORKFLOW,
+  StapelQueries,
   isEingangsart,
   lesungPfad,
   seitenbildPfad,
@@ -30,6 +32,7 @@ import {
   type PruefEntscheidung,
   type QuarantaeneEntscheidung,
   type Seite,
+  type StapelZustand,
   type ZerlegungsEntscheidung,
 } from '../domain/posteingang';
 import { mediaTypeOf } from '../domain/eingang';
@@ -43,7 +46,7 @@ import { TASTATUR_SKRIPT } from './postkorb-tastatur';
 import type { ProzessSeitenContext } from './prozess-seiten';
 import { PAGES } from './roles';
 import type { User } from './users';
-import { posteingangPage, STATUS_REIHENFOLGE, type PosteingangRow } from './views/posteingang';
+import { posteingangPage, stapelPage, STATUS_REIHENFOLGE, type PosteingangRow } from './views/posteingang';
 import {
   QUELLE_LABELS,
   TASTATUR_SKRIPT_PFAD,
@@ -190,7 +193,9 @@ function standardRenderer(): Renderer {
 /** What one Posteingang workflow shows the console. */
 type Vorgang =
   | { typ: 'dokument'; status?: string; zustand: DokumentZustand; contentHash: string; lesung?: Lesung }
-  | { typ: 'datei'; status?: string; zustand: Partial<DateiZustand>; contentHash?: string; lesung?: Lesung };
+  | { typ: 'datei'; status?: string; zustand: Partial<DateiZustand>; contentHash?: string; lesung?: Lesung }
+  /** A Stapel of files: no pages of its own, only what became of each file. */
+  | { typ: 'stapel'; status?: string; zustand: StapelZustand; contentHash?: undefined; lesung?: undefined };
 
 export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): void {
   const { temporal, record, requireRole, refuse, sendHtml } = ctx;
@@ -246,16 +251,16 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
       return deny(404, MSG.nichtGefunden);
     }
     const handle = temporal.workflow.getHandle(workflowId);
-    let typ: 'dokument' | 'datei';
+    let typ: Vorgang['typ'];
     let status: string | undefined;
     try {
       const d = await handle.describe();
       const prozessOk = d.typedSearchAttributes.get(PROZESS) === Prozess.POSTEINGANG;
-      if (!prozessOk || (d.type !== DOKUMENT_WORKFLOW && d.type !== POSTEINGANG_WORKFLOW)) {
+      if (!prozessOk || (d.type !== DOKUMENT_WORKFLOW && d.type !== POSTEINGANG_WORKFLOW && d.type !== STAPEL_WORKFLOW)) {
         await audit('abgelehnt', ' (kein Posteingang)');
         return deny(404, MSG.nichtGefunden);
       }
-      typ = d.type === DOKUMENT_WORKFLOW ? 'dokument' : 'datei';
+      typ = d.type === DOKUMENT_WORKFLOW ? 'dokument' : d.type === STAPEL_WORKFLOW ? 'stapel' : 'datei';
       status = d.typedSearchAttributes.get(STATUS);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
@@ -267,8 +272,12 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
       return deny(503, MSG.temporal);
     }
     try {
-      const query = typ === 'dokument' ? DokumentQueries.ZUSTAND : DateiQueries.ZUSTAND;
+      const query = typ === 'dokument' ? DokumentQueries.ZUSTAND : typ === 'stapel' ? StapelQueries.ZUSTAND : DateiQueries.ZUSTAND;
       const zustand = await temporal.withDeadline(Date.now() + QUERY_TIMEOUT_MS * 3, () => handle.query<unknown>(query));
+      if (typ === 'stapel') {
+        const zs = (zustand ?? {}) as StapelZustand;
+        return { typ, status: zs.status ?? status, zustand: { ...zs, dateien: Array.isArray(zs.dateien) ? zs.dateien : [] } };
+      }
       if (typ === 'dokument') {
         const zd = zustand as DokumentZustand;
         return { typ, status: zd.status ?? status, zustand: zd, contentHash: zd.contentHash, lesung: mitLesung ? await ladeLesung(zd.contentHash) : undefined };
@@ -372,6 +381,7 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
   type Extra = Partial<Pick<DokumentAnsicht, 'eingabe' | 'fehler' | 'erfolg'>> & { eingabeTeile?: string };
   async function zeigeDokument(req: FastifyRequest, reply: FastifyReply, workflowId: string, v: Vorgang, status: number, extra: Extra = {}): Promise<FastifyReply> {
     const { user, session } = req.auth!;
+    if (v.typ === 'stapel') return sendHtml(reply, status, stapelPage({ user, csrf: session.csrf, workflowId, zustand: v.zustand }));
     if (v.typ === 'datei') {
       const teile = v.zustand.teile ?? v.lesung?.teile ?? [];
       const seiten = (v.lesung?.seiten ?? []).map((s) => ({ nr: s.nr, leer: s.leer, trennung: s.trennung, bildUrl: bildUrl(workflowId, s.nr) }));
@@ -416,6 +426,8 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
           startTime: wf.startTime,
           typ: wf.type,
           dokumentart: wf.typedSearchAttributes.get(ART),
+          // A Stapel's number of files, if its starter put it in the memo (decoded with the list, no query).
+          dateien: wf.type === STAPEL_WORKFLOW && typeof wf.memo?.dateien === 'number' ? wf.memo.dateien : undefined,
         });
       }
       rows.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
@@ -488,7 +500,9 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     const target = `posteingang ${workflowId} seite ${nr}`;
     let erlaubt: boolean;
     let bild: string | undefined;
-    if (v.typ === 'dokument') {
+    if (v.typ === 'stapel') {
+      erlaubt = false; // a Stapel has no pages: its files' pages belong to their own workflows
+    } else if (v.typ === 'dokument') {
       const s = v.zustand.seiten.find((x) => x.nr === nr);
       erlaubt = s !== undefined;
       bild = s?.bild ?? seitenbildPfad(v.contentHash, nr);

@@ -262,7 +262,7 @@ export class IntakeWatcher {
     let result: 'gestartet' | 'duplikat' = 'gestartet';
     try {
       await this.o.client.workflow.start(STAPEL_WORKFLOW, {
-        taskQueue: this.o.taskQueue, workflowId, args: [{ eingaenge: eindeutig }], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        taskQueue: this.o.taskQueue, workflowId, args: [{ eingaenge: eindeutig }], memo: { dateien: eindeutig.length }, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

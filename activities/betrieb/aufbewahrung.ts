@@ -11,8 +11,10 @@
  * | audit             | closed audit segments (anchor kept, chain verifiable)       | 730 d   |
  *
  * Nothing of an open case is deleted: for a content hash, the file workflow `eingang-<hash40>`
- * (described, strongly consistent) and every running document workflow `dok-<hash40>-*`
- * (visibility) must be closed. Age is the file's mtime. Idempotent: a second run finds less.
+ * (described, strongly consistent), every running document workflow `dok-<hash40>-*` and every
+ * running Stapel `posteingangStapel` whose input names the content (visibility, then the Stapel's
+ * start event, decoded by the client's codec: no worker needed) must be closed. Age is the file's
+ * mtime. Idempotent: a second run finds less.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +23,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { auditFile, appendAudit, pruneAuditSegments } from '../../console/audit';
 import { eingangWorkflowId } from '../../domain/eingang';
-import { DOKUMENT_WORKFLOW } from '../../domain/posteingang';
+import { DOKUMENT_WORKFLOW, STAPEL_WORKFLOW } from '../../domain/posteingang';
 import type { ActivityDeps } from '../index';
 
 export const AUFBEWAHRUNG_REGELN = ['seitenbilder', 'ocr-text', 'eingangsdateien', 'quarantaene', 'audit'] as const;
@@ -90,9 +92,10 @@ export interface AufbewahrungsBericht {
 const HASH_DIR = /^[0-9a-f]{64}$/;
 const HASH_FILE = /^([0-9a-f]{64})\.[a-z0-9]{1,5}$/;
 
-/** Which content hashes belong to an open case (running file or document workflow). */
+/** Which content hashes belong to an open case (running file, document or Stapel workflow). */
 export class OffeneFaelle {
   private laufendeDokumente?: Set<string>;
+  private laufendeStapel?: Set<string>;
   private cache = new Map<string, boolean>();
 
   constructor(private readonly client: Client) {}
@@ -109,10 +112,41 @@ export class OffeneFaelle {
     return this.laufendeDokumente;
   }
 
+  /** Content hashes of all running Stapel workflows. */
+  private async stapelHashes(): Promise<Set<string>> {
+    if (!this.laufendeStapel) {
+      const s = new Set<string>();
+      for await (const wf of this.client.workflow.list({ query: `WorkflowType = '${STAPEL_WORKFLOW}' AND ExecutionStatus = 'Running'`, pageSize: 1000 })) {
+        for (const h of await this.stapelEingaenge(wf.workflowId, wf.runId)) s.add(h);
+      }
+      this.laufendeStapel = s;
+    }
+    return this.laufendeStapel;
+  }
+
+  /**
+   * The content hashes a Stapel was started with (`eingaenge[].contentHash` of its input), read from
+   * its start event: the input is encrypted, the client's codecs decode it. A Stapel whose input
+   * cannot be read fails the rule (retried) rather than letting its files be deleted.
+   */
+  private async stapelEingaenge(workflowId: string, runId: string): Promise<string[]> {
+    const { history } = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.client.options.namespace, execution: { workflowId, runId }, maximumPageSize: 1,
+    });
+    const start = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+    if (!start) throw new Error(`Stapel ${workflowId}: Startereignis nicht lesbar`);
+    const dc = this.client.options.loadedDataConverter;
+    let payloads = start.input?.payloads ?? [];
+    for (const codec of [...dc.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    const input = payloads[0] ? dc.payloadConverter.fromPayload<{ eingaenge?: { contentHash?: unknown }[] }>(payloads[0]) : undefined;
+    if (!Array.isArray(input?.eingaenge)) throw new Error(`Stapel ${workflowId}: Eingabe ohne Eingänge`);
+    return input.eingaenge.map((e) => e?.contentHash).filter((h): h is string => typeof h === 'string' && HASH_DIR.test(h));
+  }
+
   async offen(hash: string): Promise<boolean> {
     const cached = this.cache.get(hash);
     if (cached !== undefined) return cached;
-    let offen = (await this.dokumentPraefixe()).has(hash.slice(0, 40));
+    let offen = (await this.dokumentPraefixe()).has(hash.slice(0, 40)) || (await this.stapelHashes()).has(hash);
     if (!offen) {
       try {
         const d = await this.client.workflow.getHandle(eingangWorkflowId(hash)).describe();

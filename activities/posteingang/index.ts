@@ -149,6 +149,8 @@ export interface AblageArgs {
   teilIndex: number;
   teileGesamt?: number;
   seiten: number[];
+  /** Pages of the whole file: a PDF document made of all of them, in order, is filed as it came (original bytes). */
+  seitenGesamt?: number;
   bgNummer: string;
   dokumentart: Eingangsart;
   eingangsdatum: string;
@@ -423,8 +425,10 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
       if (schon) return { dokumentId, ablageort: schon.ablageort, neu: false };
       const datei = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
       let pdf: Buffer;
+      const ganzeDatei = a.mediaType === 'application/pdf' && a.seitenGesamt !== undefined && a.seiten.length === a.seitenGesamt && a.seiten.every((nr, i) => nr === i + 1);
       try {
-        pdf = await dokumentPdf(datei, a.mediaType, a.seiten);
+        // The whole PDF is one document: the original is filed unchanged (signatures, PDF/A and metadata kept).
+        pdf = ganzeDatei ? datei : await dokumentPdf(datei, a.mediaType, a.seiten);
       } catch (err) {
         throw ApplicationFailure.nonRetryable(`Dokument konnte nicht als PDF zusammengestellt werden: ${(err as Error).message}`, 'AblagePdf');
       }

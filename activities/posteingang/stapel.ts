@@ -27,7 +27,7 @@ export type StapelPruefung =
 
 /** After leseStapel: filed by the Stapel, or an own workflow for the file or its document. */
 export type StapelLesung =
-  | { contentHash: string; weiter: 'ablage'; teil: Teil; dokumentart: Eingangsart; bgNummer: string; teamId?: string; bescheidVom?: string }
+  | { contentHash: string; weiter: 'ablage'; teil: Teil; seitenzahl: number; dokumentart: Eingangsart; bgNummer: string; teamId?: string; bescheidVom?: string }
   | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
   | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund; teil: Teil };
 
@@ -105,7 +105,7 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
         try {
           const abgelegt = await pe.legeDokumentAb({
             workflowId, contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName,
-            teilIndex: 0, seiten: d.teil.seiten, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
+            teilIndex: 0, seiten: d.teil.seiten, seitenGesamt: d.seitenzahl, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
           });
           const wv = await pe.erstelleDokumentWiedervorlage({
             referenz: workflowId, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
@@ -152,7 +152,7 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
       // The same rule as the document workflow: filed without a person only when matched by number.
       if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return zuPerson;
       return {
-        contentHash: e.contentHash, weiter: 'ablage', teil, dokumentart: erkennung.dokumentart, bgNummer: zu.zuordnung.bgNummer,
+        contentHash: e.contentHash, weiter: 'ablage', teil, seitenzahl: gelesen.seitenzahl, dokumentart: erkennung.dokumentart, bgNummer: zu.zuordnung.bgNummer,
         ...(zu.haushalt ? { teamId: zu.haushalt.teamId } : {}),
         ...(erkennung.merkmale.bescheidVom ? { bescheidVom: erkennung.merkmale.bescheidVom } : {}),
       };

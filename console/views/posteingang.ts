@@ -1,9 +1,12 @@
 /**
- * Posteingang: overview of all incoming files and documents (one Temporal workflow each) by
+ * Posteingang: overview of all incoming files, Stapel and documents (one Temporal workflow each) by
  * status, with counts; documents in review link to the Postkorb, quarantined files to the
- * Quarantäne (for the roles that may open them). Process data only, no personal data.
+ * Quarantäne, a Stapel to its page (for the roles that may open them). Process data only, no
+ * personal data. The Stapel page (what became of each file) is a detail page: file names.
  */
-import { DOKUMENT_WORKFLOW, PosteingangStatus } from '../../domain/posteingang';
+import {
+  DOKUMENT_WORKFLOW, PosteingangStatus, STAPEL_UEBERGABE_LABELS, STAPEL_WORKFLOW, type StapelAusgang, type StapelZustand,
+} from '../../domain/posteingang';
 import { PAGES, type PageDef } from '../roles';
 import type { User } from '../users';
 import { html, raw, type SafeHtml } from './html';
@@ -20,10 +23,12 @@ export interface PosteingangRow {
   quelle?: string;
   eingangsdatum?: Date;
   startTime: Date;
-  /** Workflow type: the file (`posteingang`) or one document cut out of it. */
+  /** Workflow type: the file (`posteingang`), a Stapel of files (`posteingangStapel`) or one document cut out of a file. */
   typ?: string;
   /** Recognised document type (search attribute ART), documents only. */
   dokumentart?: string;
+  /** Stapel only: number of files, when known without a query (memo `dateien` of the Stapel). */
+  dateien?: number;
 }
 
 export interface PosteingangZahl {
@@ -60,11 +65,23 @@ function statusZiel(user: User, status: string | undefined): PageDef | undefined
   return undefined;
 }
 
+/** Where the page of one Posteingang workflow is (Postkorb routes: the same roles may see file details). */
+export function vorgangUrl(workflowId: string): string {
+  return `${PAGES.postkorb.path}/${encodeURIComponent(workflowId)}`;
+}
+
 function aktion(user: User, r: PosteingangRow): SafeHtml | string {
+  if (r.typ === STAPEL_WORKFLOW) return darf(user, PAGES.postkorb) ? html`<a href="${vorgangUrl(r.workflowId)}">Dateien ansehen</a>` : '';
   const ziel = statusZiel(user, r.status);
   if (!ziel) return '';
-  if (ziel === PAGES.postkorb) return html`<a href="${PAGES.postkorb.path}/${encodeURIComponent(r.workflowId)}">im Postkorb prüfen</a>`;
+  if (ziel === PAGES.postkorb) return html`<a href="${vorgangUrl(r.workflowId)}">im Postkorb prüfen</a>`;
   return html`<a href="${PAGES.quarantaene.path}">zur Quarantäne</a>`;
+}
+
+function art(r: PosteingangRow): SafeHtml | string {
+  if (r.typ === DOKUMENT_WORKFLOW) return html`Dokument${r.dokumentart ? html`: ${artLabel(r.dokumentart)}` : ''}`;
+  if (r.typ === STAPEL_WORKFLOW) return r.dateien === undefined ? 'Stapel' : `Stapel (${r.dateien} ${r.dateien === 1 ? 'Datei' : 'Dateien'})`;
+  return 'Datei';
 }
 
 export function posteingangPage(o: {
@@ -93,7 +110,7 @@ export function posteingangPage(o: {
   <td>${r.quelle ? (QUELLE_LABELS[r.quelle] ?? r.quelle) : '–'}</td>
   <td>${r.eingangsdatum ? formatCalendarDate(r.eingangsdatum) : '–'}</td>
   <td>${formatBerlinDateTime(r.startTime)}</td>
-  <td>${r.typ === DOKUMENT_WORKFLOW ? html`Dokument${r.dokumentart ? html`: ${artLabel(r.dokumentart)}` : ''}` : 'Datei'}</td>
+  <td>${art(r)}</td>
   <td>${aktion(o.user, r)}</td>
 </tr>`,
     );
@@ -116,4 +133,44 @@ ${zahlen}
 ${o.statusFilter ? html`<p id="status-filter">Angezeigt: nur Status „${STATUS_LABELS[o.statusFilter] ?? o.statusFilter}“. <a href="${PAGES.posteingang.path}">Alle anzeigen</a></p>` : ''}
 ${content}`;
   return layout({ title: 'Posteingang', body, user: o.user, csrf: o.csrf, current: PAGES.posteingang.path });
+}
+
+// --- One Stapel -------------------------------------------------------------------------------
+
+const STAPEL_STATUS_LABELS: Record<StapelZustand['status'], string> = {
+  erfasst: 'Erfasst (Dateien werden geprüft)',
+  gelesen: 'Gelesen (Dateien werden abgelegt)',
+  abgelegt: 'Erledigt: jede Datei ist abgelegt oder weitergegeben',
+};
+
+/** One file's outcome in German; other workflows link to their page. */
+export function ausgangHtml(a: StapelAusgang | undefined): SafeHtml | string {
+  if (!a) return 'in Bearbeitung';
+  if (a.art === 'abgelegt') return `abgelegt (E-Akte, ${artLabel(a.dokumentart)})`;
+  if (a.art === 'workflow') {
+    return html`eigener Vorgang: ${STAPEL_UEBERGABE_LABELS[a.grund] ?? a.grund} (<a href="${vorgangUrl(a.workflowId)}"><code>${a.workflowId}</code></a>)`;
+  }
+  return html`doppelt (schon eingegangen${a.von ? html`, zuerst in <a href="${vorgangUrl(a.von)}"><code>${a.von}</code></a>` : ''})`;
+}
+
+export function stapelPage(o: { user: User; csrf: string; workflowId: string; zustand: StapelZustand }): string {
+  const z = o.zustand;
+  const dateien = z.dateien ?? [];
+  const anzahl = (art: StapelAusgang['art']): number => dateien.filter((d) => d.ausgang?.art === art).length;
+  const body = html`<h1>Stapel im Posteingang</h1>
+<p><a href="${PAGES.posteingang.path}">zum Posteingang</a></p>
+<dl class="daten">
+  <dt>Vorgang</dt><dd><code>${o.workflowId}</code></dd>
+  <dt>Status</dt><dd id="stapel-status">${STAPEL_STATUS_LABELS[z.status] ?? (z.status ? (STATUS_LABELS[z.status] ?? z.status) : '–')}</dd>
+  <dt>Eingangsdatum</dt><dd>${z.eingangsdatum ? formatCalendarDate(new Date(`${z.eingangsdatum}T00:00:00Z`)) : '–'}</dd>
+  <dt>Quelle</dt><dd>${z.quelle ? (QUELLE_LABELS[z.quelle] ?? z.quelle) : '–'}</dd>
+  <dt>Dateien</dt><dd id="stapel-zahlen">${dateien.length}: ${anzahl('abgelegt')} abgelegt, ${anzahl('workflow')} als eigener Vorgang, ${anzahl('doppelt')} doppelt</dd>
+</dl>
+<table id="stapel-dateien">
+  <caption>${dateien.length} ${dateien.length === 1 ? 'Datei' : 'Dateien'} des Stapels</caption>
+  <thead><tr><th scope="col">Datei</th><th scope="col">Ergebnis</th></tr></thead>
+  <tbody>${dateien.map((d, i) => html`<tr data-datei="${i + 1}"><td>${d.dateiname}</td><td>${ausgangHtml(d.ausgang)}</td></tr>`)}</tbody>
+</table>
+<p class="hinweis">Dateien, die einen eigenen Vorgang haben, werden dort weiterbearbeitet (Prüfung im Postkorb, Quarantäne, Weiterbewilligung); ihr Stand steht auf der Seite des Vorgangs.</p>`;
+  return layout({ title: 'Stapel im Posteingang', body, user: o.user, csrf: o.csrf, current: PAGES.posteingang.path });
 }

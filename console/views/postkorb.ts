@@ -170,10 +170,10 @@ export function postkorbPage(o: PostkorbListe): string {
     const rows = o.rows.map((r) => {
       const ueber = istUeberfaellig(r, o.jetzt);
       const alter = alterInTagen(r.eingangsdatum, o.heute);
-      const titel = r.vorgang === 'zerlegung' ? 'Trennung eines Stapels' : artLabel(r.dokumentart);
+      const titel = r.vorgang === 'zerlegung' ? 'Trennung einer Datei' : artLabel(r.dokumentart);
       return html`<tr data-workflow-id="${r.workflowId}"${ueber ? raw(' class="ueberfaellig"') : ''}>
   <td><a class="postkorb-eintrag" href="${PAGES.postkorb.path}/${encodeURIComponent(r.workflowId)}">${titel}</a>${r.prioritaet === 'hoch' ? html` <span class="prio-hoch">(eilt)</span>` : ''}</td>
-  <td>${r.vorgang === 'zerlegung' ? 'Stapel' : 'Dokument'}</td>
+  <td>${r.vorgang === 'zerlegung' ? 'Datei (mehrere Dokumente)' : 'Dokument'}</td>
   <td>${label(QUELLE_LABELS, r.quelle)}</td>
   <td>${r.eingangsdatum ? formatCalendarDate(r.eingangsdatum) : '–'}</td>
   <td>${alter === undefined ? '–' : alter === 1 ? '1 Tag' : `${alter} Tage`}</td>
@@ -427,8 +427,8 @@ export function zerlegungPage(o: ZerlegungAnsicht): string {
     ${o.fehler ? html`<p class="feldfehler" id="fehler-teile" role="alert">${o.fehler}</p>` : ''}</div>
   <button type="submit" id="bestaetigen">Trennung bestätigen</button>
 </form>`
-    : html`<div class="info" id="kein-formular">${inPruefung ? 'Ihre Rolle darf die Trennung ansehen, aber nicht festlegen.' : `Dieser Stapel wartet nicht (mehr) auf eine Prüfung: ${label(STATUS_LABELS, o.status)}.`}</div>`;
-  const body = html`${EXTRA_CSS}<h1>Trennung eines Stapels prüfen</h1>
+    : html`<div class="info" id="kein-formular">${inPruefung ? 'Ihre Rolle darf die Trennung ansehen, aber nicht festlegen.' : `Diese Datei wartet nicht (mehr) auf eine Prüfung: ${label(STATUS_LABELS, o.status)}.`}</div>`;
+  const body = html`${EXTRA_CSS}<h1>Trennung einer Datei prüfen</h1>
 <p><a href="${PAGES.postkorb.path}">zur Liste</a></p>
 <h2>Vorschlag der Erkennung</h2>
 <ol id="vorschlag">${o.teile.map((t) => html`<li>${t.seiten.length === 1 ? 'Seite' : 'Seiten'} ${teileAlsText([t])}${t.zweifelhaft ? html` – <strong>unsicher</strong>${t.grund ? `: ${t.grund}` : ''}` : ''}</li>`)}</ol>

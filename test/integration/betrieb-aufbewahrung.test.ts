@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { AuditLog, auditFile, entryHash, listSegments, readAuditEntries, verifyAuditTrail, type AuditEntry } from '../../console/audit';
 import type { AufbewahrungsBericht } from '../../activities/betrieb/aufbewahrung';
-import { eingangWorkflowId } from '../../domain/eingang';
+import { eingangWorkflowId, stapelWorkflowId, type EingangInput } from '../../domain/eingang';
 import { dokumentWorkflowId } from '../../domain/posteingang';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { uniqueName } from '../helpers/env';
@@ -39,6 +39,15 @@ async function speichereHistorie(handle: WorkflowHandle, name: string): Promise<
   const History = temporal.api.history.v1.History;
   const obj = { workflowId: handle.workflowId, ...History.toObject(History.fromObject(await handle.fetchHistory()), { longs: String, enums: String, bytes: String }) };
   fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), JSON.stringify(obj, null, 1));
+}
+
+/** Waits until visibility counts one workflow for the query. */
+async function sichtbar(query: string): Promise<void> {
+  const deadline = Date.now() + 15000;
+  while ((await engine.client.workflow.count(query)).count !== 1) {
+    if (Date.now() > deadline) throw new Error(`not visible: ${query}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 beforeAll(async () => {
@@ -126,6 +135,38 @@ test('retention deletes old files of closed cases only, prunes old audit segment
 
   const nochmal = await engine.client.workflow.execute('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung-2'), args: [{}] }) as AufbewahrungsBericht;
   expect(nochmal.summe.geloescht).toBe(0);
+});
+
+test('retention keeps the files of a running Stapel (hashes from its encrypted input), deletes those of a closed case', async () => {
+  const imStapel = [hash(uniqueName('stapel-a')), hash(uniqueName('stapel-b'))];
+  const geschlossen = hash(uniqueName('geschlossen-2'));
+  const bleibt = imStapel.flatMap((h) => fallDateien(h));
+  const weg = fallDateien(geschlossen);
+  const eingang = (h: string): EingangInput => ({
+    contentHash: h, quelle: 'scanner', eingangsdatum: '2026-11-20', fileName: `${h.slice(0, 8)}.pdf`, mediaType: 'application/pdf', bytes: 100, storedPath: `store/eingang/${h}.pdf`,
+  });
+  // A running Stapel no worker picks up: only its input (encrypted in the history) names its files.
+  const stapelId = stapelWorkflowId(imStapel, hash);
+  const stapel = await engine.client.workflow.start('posteingangStapel', { taskQueue: uniqueName('kein-worker'), workflowId: stapelId, args: [{ eingaenge: imStapel.map(eingang) }] });
+  offen.push(stapel);
+  const start = (await stapel.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
+  expect(Buffer.from(start.input!.payloads![0]!.data!).toString('utf8')).not.toContain(imStapel[0]!);
+  await sichtbar(`WorkflowId = '${stapelId}' AND ExecutionStatus = 'Running'`);
+
+  const bericht = await engine.client.workflow.execute('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung-stapel'), args: [{}] }) as AufbewahrungsBericht;
+  expect(bericht.summe.fehler).toBe(0);
+  for (const f of bleibt) expect(fs.existsSync(f)).toBe(true);
+  for (const f of weg) expect(fs.existsSync(f)).toBe(false);
+  const r = Object.fromEntries(bericht.regeln.map((x) => [x.regel, x]));
+  expect(r.eingangsdateien).toMatchObject({ geloescht: 1 });
+  expect(r.eingangsdateien!.behaltenOffen).toBeGreaterThanOrEqual(2);
+
+  // Once the Stapel is closed, its files go like any other.
+  await stapel.terminate('Testende');
+  await sichtbar(`WorkflowId = '${stapelId}' AND ExecutionStatus = 'Terminated'`);
+  const danach = await engine.client.workflow.execute('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung-stapel-2'), args: [{}] }) as AufbewahrungsBericht;
+  expect(danach.summe.fehler).toBe(0);
+  for (const f of bleibt) expect(fs.existsSync(f)).toBe(false);
 });
 
 test('the daily health report is written as JSON and German text', async () => {

@@ -216,10 +216,10 @@ test('split review: thumbnails of all pages, the proposal as text; the person\'s
   const h = await welt.datei({ seiten: 4 });
   const agent = await welt.loggedIn('postkorb');
   const liste = await seiteBis(agent, '/postkorb', (t) => t.includes(h.workflowId));
-  expect(zeile(liste, h.workflowId)).toContain('Trennung eines Stapels');
+  expect(zeile(liste, h.workflowId)).toContain('Trennung einer Datei');
   const { res, text } = await agent.request(`/postkorb/${h.workflowId}`);
   expect(res.status).toBe(200);
-  expect(text).toContain('<h1>Trennung eines Stapels prüfen</h1>');
+  expect(text).toContain('<h1>Trennung einer Datei prüfen</h1>');
   for (const nr of [1, 2, 3, 4]) expect(text).toContain(`<img src="/postkorb/${h.workflowId}/seite/${nr}" alt="Seite ${nr}"`);
   expect(text).toMatch(/<textarea id="teile" name="teile"[^>]*>1-2\n4<\/textarea>/);
   expect((await agent.request(`/postkorb/${h.workflowId}/seite/4`)).res.status).toBe(200);
