@@ -4,8 +4,8 @@
  * (2 tesseract.js workers) in this process.
  *
  * 1. Scanned run: letters of H1's generator (testdaten/posteingang, `alsScan`, scanned PDFs without a
- *    text layer, --dpi, default 200) up to --seiten pages (default 500), each file started as the
- *    intake does; wall time until every document is filed or waits for a person. Then the same pages
+ *    text layer, --dpi, default 200) up to --seiten pages (default 500), handed over as the intake does
+ *    when they arrive together (Stapel of --stapel files; 0 = one workflow per file); wall time until every document is filed or waits for a person. Then the same pages
  *    (rendered the same way) through a bare in-process tesseract.js with 2 workers: pure OCR time on
  *    the same cores. e2e_ratio = end-to-end wall time / pure OCR time (1.0 = the engine adds nothing).
  * 2. Born-digital run: --dokumente letters (default 200) as PDFs with a text layer (no OCR), handed over
@@ -286,7 +286,7 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
       /* the server is restarting (chaos): next round */
     }
     melde?.(hashes.length - offen.size);
-    if (offen.size > 0) await new Promise((r) => setTimeout(r, 1000));
+    if (offen.size > 0) await new Promise((r) => setTimeout(r, 250));
   }
   // Duplicates: documents in the E-Akte with the run's Posteingangsdatum beyond one per filed document.
   let imArchiv = 0;
@@ -374,7 +374,7 @@ export async function run(args: string[]): Promise<void> {
       const scanTag = '2026-11-24';
       t = Date.now();
       const cpu0 = cpuSekunden();
-      const hashes = await starteDateien(w, scans, scanTag);
+      const hashes = await starteDateien(w, scans, scanTag, {}, stapelGroesse);
       let letzte = 0;
       const e2e = await warteAufEnde(w, hashes, scanTag, 6 * 3600_000, (n) => {
         if (n - letzte >= Math.max(1, Math.floor(hashes.length / 10))) {

@@ -342,11 +342,11 @@ export type DokumentErgebnis =
   | { status: 'verworfen'; grund: string };
 
 /**
- * Stapel (batch) of incoming files taken together (the intake hands over the files of one sweep or
- * one citizen-app message when there are several). One workflow per Stapel instead of two per file:
- * born-digital letters the engine is sure about are filed by the Stapel itself; a file that needs OCR,
- * a person (review, split, quarantine) or the Weiterbewilligung gets the usual file or document
- * workflow as a child, so the Postkorb and the quarantine work as for single files.
+ * Stapel (batch) of incoming files taken together (the intake hands over the files of one hot-folder
+ * sweep when there are several). One workflow per Stapel instead of two per file: letters the engine is
+ * sure about (read from the text layer or by OCR) are filed by the Stapel itself; a file that needs a
+ * person (review, split, quarantine) or the Weiterbewilligung gets the usual file or document workflow
+ * as a child, so the Postkorb and the quarantine work as for single files.
  */
 export const STAPEL_WORKFLOW = 'posteingangStapel';
 export const StapelQueries = { ZUSTAND: 'zustand' } as const;
@@ -355,15 +355,14 @@ export const StapelQueries = { ZUSTAND: 'zustand' } as const;
 export type StapelAusgang =
   /** filed by the Stapel (E-Akte + Wiedervorlage/Antragseingang); dokumentId in the E-Akte */
   | { art: 'abgelegt'; dokumentId: string; dokumentart: Eingangsart; bgNummer: string; wiedervorlageId?: string }
-  /** handed to its own workflow (id): OCR, several documents, quarantine, review or WBA */
+  /** handed to its own workflow (id): several documents, unreadable, quarantine, review or WBA */
   | { art: 'workflow'; workflowId: string; grund: StapelUebergabeGrund }
   /** the same content was taken before by another workflow (its id) */
   | { art: 'doppelt'; von: string };
 
-export type StapelUebergabeGrund = 'ocr' | 'mehrere-dokumente' | 'vorpruefung' | 'lesefehler' | 'pruefung' | 'wba' | 'ablage';
+export type StapelUebergabeGrund = 'mehrere-dokumente' | 'vorpruefung' | 'lesefehler' | 'pruefung' | 'wba' | 'ablage';
 
 export const STAPEL_UEBERGABE_LABELS: Record<StapelUebergabeGrund, string> = {
-  ocr: 'braucht OCR',
   'mehrere-dokumente': 'mehrere Dokumente',
   vorpruefung: 'Vorprüfung (Quarantäne)',
   lesefehler: 'nicht lesbar',

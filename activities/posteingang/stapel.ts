@@ -3,8 +3,10 @@
  * each, so a born-digital letter costs no workflow of its own. They reuse the single-file steps
  * (register, preflight, text layer, recognition, matching, filing, Wiedervorlage) unchanged, and
  * decide per file whether the Stapel can finish it or hands it to its own workflow:
- *   pruefeStapel: claim (a content taken elsewhere is 'doppelt') + register + preflight;
- *   leseStapel:   text layer + recognition + household for the files with a text layer;
+ *   pruefeStapel: claim (a content taken elsewhere is 'doppelt') + register + preflight (a born-digital
+ *                 PDF's Lesung is stored from the checking thread's texts);
+ *   leseStapel:   reading (text layer, else OCR through the pool, heartbeating per page) + recognition +
+ *                 household;
  *   legeStapelAb: E-Akte (dokumentId of `dok-<hash40>-0`, as the document workflow would use) +
  *                 Wiedervorlage/Antragseingang (referenz of the same id): exactly once across both paths.
  * A file the Stapel is not sure about goes to its own workflow; a step that fails for one file never
@@ -21,7 +23,8 @@ type RegisterActivities = ReturnType<typeof createRegisterActivities>;
 
 /** After pruefeStapel: read in the Stapel, hand to an own file workflow, or already taken. */
 export type StapelPruefung =
-  | { contentHash: string; weiter: 'lesen' }
+  /** `textlayer`: every page has fonts (read without OCR first; OCR if a page needs it after all) */
+  | { contentHash: string; weiter: 'lesen'; textlayer: boolean }
   | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
   | { contentHash: string; weiter: 'doppelt'; von: string };
 
@@ -71,7 +74,7 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
           if (rec.doppeltVon) return { contentHash: e.contentHash, weiter: 'doppelt', von: rec.doppeltVon };
           const pf = await pe.pruefeEingang({ storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName, contentHash: e.contentHash });
           if (!pf.ok) return { contentHash: e.contentHash, weiter: 'datei', grund: 'vorpruefung' };
-          return pf.textlayer ? { contentHash: e.contentHash, weiter: 'lesen' } : { contentHash: e.contentHash, weiter: 'datei', grund: 'ocr' };
+          return { contentHash: e.contentHash, weiter: 'lesen', textlayer: pf.textlayer === true };
         } catch {
           // its own workflow repeats the step and quarantines the file with the reason
           return { contentHash: e.contentHash, weiter: 'datei', grund: 'vorpruefung' };
@@ -81,13 +84,17 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
       });
     },
 
-    /** Text layer, recognition and household of the files pruefeStapel found readable without OCR. */
-    async leseStapel(a: { eingaenge: EingangInput[]; policy: PosteingangPolicy }): Promise<StapelLesung[]> {
+    /**
+     * Reading, recognition and household of the files pruefeStapel passed (`textlayer`: the content hashes
+     * with a text layer on every page; the others are read with OCR through the pool).
+     */
+    async leseStapel(a: { eingaenge: EingangInput[]; policy: PosteingangPolicy; textlayer?: string[] }): Promise<StapelLesung[]> {
       const hb = puls();
       let fertig = 0;
+      const digital = new Set(a.textlayer ?? a.eingaenge.map((e) => e.contentHash));
       return jeweils(a.eingaenge, parallel, async (e): Promise<StapelLesung> => {
         try {
-          return await lies(e, a.policy);
+          return await lies(e, a.policy, digital.has(e.contentHash));
         } finally {
           hb(++fertig);
         }
@@ -126,12 +133,21 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
     },
   };
 
-  async function lies(e: EingangInput, policy: PosteingangPolicy): Promise<StapelLesung> {
+  async function lies(e: EingangInput, policy: PosteingangPolicy, textlayer: boolean): Promise<StapelLesung> {
+    const datei = { contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType };
     let gelesen;
     try {
-      gelesen = await pe.leseEingangDigital({ contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType });
-    } catch (err) {
-      return { contentHash: e.contentHash, weiter: 'datei', grund: (err as { type?: string }).type === 'OcrNoetig' ? 'ocr' : 'lesefehler' };
+      if (textlayer) {
+        try {
+          gelesen = await pe.leseEingangDigital(datei);
+        } catch (err) {
+          if ((err as { type?: string }).type !== 'OcrNoetig') throw err;
+        }
+      }
+      // OCR through the pool; heartbeats of this activity every few seconds while pages wait or are read
+      gelesen ??= await pe.leseEingang(datei);
+    } catch {
+      return { contentHash: e.contentHash, weiter: 'datei', grund: 'lesefehler' };
     }
     const teil = gelesen.teile[0];
     if (gelesen.teile.length !== 1 || !teil || teil.zweifelhaft) return { contentHash: e.contentHash, weiter: 'datei', grund: 'mehrere-dokumente' };

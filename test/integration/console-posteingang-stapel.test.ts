@@ -199,7 +199,7 @@ test('the Stapel page renders every outcome in German and escapes file names and
     status: 'gelesen', quelle: 'scanner', eingangsdatum: '2026-11-20',
     dateien: [
       { contentHash: 'a'.repeat(64), dateiname: '<script>alert(1)</script>.pdf', ausgang: { art: 'abgelegt', dokumentId: 'd1', dokumentart: 'KONTOAUSZUG', bgNummer: '96201BG0012345' } },
-      { contentHash: 'b'.repeat(64), dateiname: 'scan "2".pdf', ausgang: { art: 'workflow', workflowId: `eingang-${'b'.repeat(40)}`, grund: 'ocr' } },
+      { contentHash: 'b'.repeat(64), dateiname: 'scan "2".pdf', ausgang: { art: 'workflow', workflowId: `eingang-${'b'.repeat(40)}`, grund: 'mehrere-dokumente' } },
       { contentHash: 'c'.repeat(64), dateiname: 'c.pdf', ausgang: { art: 'doppelt', von: 'stapel-x"><b>' } },
       { contentHash: 'd'.repeat(64), dateiname: 'd.pdf' },
     ],
@@ -207,7 +207,7 @@ test('the Stapel page renders every outcome in German and escapes file names and
   const page = stapelPage({ user, csrf: 't', workflowId: 'stapel-abc', zustand });
   expect(page).not.toContain('<script>alert');
   expect(page).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;.pdf</td><td>abgelegt (E-Akte, Kontoauszug)</td>');
-  expect(page).toContain(`<td>scan &quot;2&quot;.pdf</td><td>eigener Vorgang: braucht OCR (<a href="/postkorb/eingang-${'b'.repeat(40)}">`);
+  expect(page).toContain(`<td>scan &quot;2&quot;.pdf</td><td>eigener Vorgang: mehrere Dokumente (<a href="/postkorb/eingang-${'b'.repeat(40)}">`);
   expect(page).toContain('<td>c.pdf</td><td>doppelt (schon eingegangen, zuerst in <a href="/postkorb/stapel-x%22%3E%3Cb%3E"><code>stapel-x&quot;&gt;&lt;b&gt;</code></a>)</td>');
   expect(page).toContain('<td>d.pdf</td><td>in Bearbeitung</td>');
   expect(page).toContain('<dd id="stapel-status">Gelesen (Dateien werden abgelegt)</dd>');

@@ -15,8 +15,8 @@ import type { Haushalt } from '../../connectors/fachverfahren/port';
 import { eingangWorkflowId, stapelWorkflowId, type EingangInput } from '../../domain/eingang';
 import {
   DOKUMENT_WORKFLOW, POSTEINGANG_WORKFLOW, STAPEL_WORKFLOW, dokumentWorkflowId,
-  type DateiErgebnis, type DateiZustand, type DokumentErgebnis, type DokumentZustand, type Eingangsart, type PosteingangPolicy,
-  type StapelAusgang, type StapelErgebnis, type StapelZustand,
+  type DateiZustand, type DokumentErgebnis, type DokumentZustand, type Eingangsart, type PosteingangPolicy,
+  type StapelAusgang, type StapelErgebnis, type StapelZustand, lesungPfad, type Lesung,
 } from '../../domain/posteingang';
 import { STATUS } from '../../domain/search-attributes';
 import { mulberry32 } from '../../domain/zufall';
@@ -101,7 +101,7 @@ async function pruefeAbgelegt(r: StapelErgebnis, input: EingangInput, h: Haushal
   return dokumentId;
 }
 
-test('a Stapel files the sure born-digital letter itself and hands OCR, quarantine, review and WBA to their own workflows', async () => {
+test('a Stapel files the sure born-digital letter itself and reads scans with OCR itself and hands quarantine, review and WBA to their own workflows', async () => {
   const filed = await abgelegterBrief(101, 'MIETVERTRAG', haushalte[0]!, 'mietvertrag');
 
   // A letter of someone the Fachverfahren does not know, without BG-Nummer or Kundennummer: a person decides.
@@ -146,12 +146,12 @@ test('a Stapel files the sure born-digital letter itself and hands OCR, quaranti
   await eventually(async () => (await dok.describe()).typedSearchAttributes.get(STATUS) === 'pruefung', 'STATUS pruefung');
   await existiertNicht(eingangWorkflowId(pruefung.contentHash));
 
-  // 3. no text layer: the file's own workflow reads it with OCR (the Stapel's claim is its own)
-  expect(ausgangVon(r, scan.contentHash)).toEqual({ art: 'workflow', workflowId: eingangWorkflowId(scan.contentHash), grund: 'ocr' });
-  const scanWf = handle(eingangWorkflowId(scan.contentHash));
-  expect((await scanWf.describe()).type).toBe(POSTEINGANG_WORKFLOW);
-  const scanErgebnis = (await scanWf.result()) as DateiErgebnis;
-  expect(scanErgebnis).toEqual({ status: 'zerlegt', seitenzahl: 1, dokumente: [dokId(scan.contentHash)] });
+  // 3. no text layer: the Stapel reads it with OCR itself (no file workflow); the page holds no letter, so a person decides
+  expect(ausgangVon(r, scan.contentHash)).toEqual({ art: 'workflow', workflowId: dokId(scan.contentHash), grund: 'pruefung' });
+  const lesung = JSON.parse(fs.readFileSync(path.join(engine.cfg.dataDir, lesungPfad(scan.contentHash)), 'utf8')) as Lesung;
+  expect(lesung.seiten.map((s) => s.quelle)).toEqual(['ocr']);
+  await existiertNicht(eingangWorkflowId(scan.contentHash));
+  expect((await handle(dokId(scan.contentHash)).describe()).type).toBe(DOKUMENT_WORKFLOW);
 
   // 4. preflight failed: the file's own workflow waits in quarantine
   expect(ausgangVon(r, kaputt.contentHash)).toEqual({ art: 'workflow', workflowId: eingangWorkflowId(kaputt.contentHash), grund: 'vorpruefung' });

@@ -2,10 +2,12 @@
  * Posteingang, Stapel level: one workflow for several incoming files the intake took together (id
  * `stapel-<hash40>` from their content hashes). Per file, the single-file steps run inside three
  * activities over the whole Stapel (activities/posteingang/stapel.ts):
- *   pruefeStapel (claim, register, preflight) → a file needing OCR or failing preflight gets its own
- *   `posteingang` workflow (id `eingang-<hash40>`, as if it had come alone);
- *   leseStapel (text layer, recognition, household) → a document the engine is not sure about, or a
- *   WBA, gets its own `posteingangDokument` workflow (id `dok-<hash40>-0`: review, Weiterbewilligung);
+ *   pruefeStapel (claim, register, preflight) → a file failing preflight gets its own `posteingang`
+ *   workflow (id `eingang-<hash40>`, as if it had come alone: quarantine);
+ *   leseStapel (text layer or OCR through the pool, recognition, household) → a file that is unreadable
+ *   or holds several documents gets its own `posteingang` workflow (it reuses the stored Lesung); a
+ *   document the engine is not sure about, or a WBA, its own `posteingangDokument` workflow (id
+ *   `dok-<hash40>-0`: review, Weiterbewilligung);
  *   legeStapelAb → the rest is filed with the same dokumentId and Wiedervorlage referenz the document
  *   workflow would use, so each document is filed exactly once whichever path it takes.
  * Children are abandoned on close (they outlive the Stapel). Nothing large enters the history;
@@ -27,9 +29,10 @@ const lokal = proxyLocalActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
-// A Stapel of up to 50 files: minutes at most; heartbeats after every file.
+// A Stapel of up to 50 files; reading with OCR waits for the pool (shared with everything else):
+// hours at most in a backlog, liveness by heartbeats (after every file and while OCR pages wait).
 const stapel = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
+  startToCloseTimeout: '4 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
 });
@@ -95,14 +98,18 @@ export async function posteingangStapel(input: StapelInput): Promise<StapelErgeb
   const geprueft = await stapel.pruefeStapel({ stapelId, eingaenge: input.eingaenge });
   const kinder: Promise<void>[] = [];
   const lesbar: EingangInput[] = [];
+  const textlayer: string[] = [];
   for (const p of geprueft) {
     if (p.weiter === 'doppelt') setze(p.contentHash, { art: 'doppelt', von: p.von });
     else if (p.weiter === 'datei') kinder.push(eigeneDatei(p.contentHash, p.grund));
-    else lesbar.push(nachHash.get(p.contentHash)!);
+    else {
+      lesbar.push(nachHash.get(p.contentHash)!);
+      if (p.textlayer) textlayer.push(p.contentHash);
+    }
   }
 
-  // 2. text layer, recognition, household
-  const gelesen = lesbar.length > 0 ? await stapel.leseStapel({ eingaenge: lesbar, policy }) : [];
+  // 2. reading (text layer, else OCR through the pool), recognition, household
+  const gelesen = lesbar.length > 0 ? await stapel.leseStapel({ eingaenge: lesbar, policy, textlayer }) : [];
   z.status = 'gelesen';
   const ablagen = [];
   for (const g of gelesen) {
