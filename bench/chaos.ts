@@ -6,7 +6,9 @@
  * three is killed with SIGKILL once (at ~15 %, ~40 %, ~65 % of the documents done) and restarted
  * (Redis on the same port and data dir, AOF). Temporal itself (the business state) stays up.
  * At the end: lost = documents neither filed nor waiting for a person; duplicates = E-Akte documents
- * beyond one per filed document. Options: --dokumente=500 --scans=20 --haushalte=100.
+ * beyond one per filed document. The files are handed over in Stapel of --stapel (default 50, as the
+ * intake takes files that arrive together; 0 = one workflow per file), so kills hit Stapel activities
+ * in the middle of their files. Options: --dokumente=500 --scans=20 --stapel=50 --haushalte=100.
  */
 import path from 'node:path';
 import { spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
@@ -43,11 +45,13 @@ async function toete(p: ManagedProcess): Promise<void> {
 export async function run(args: string[]): Promise<void> {
   const anzahl = option(args, 'dokumente', 500);
   const scans = Math.min(anzahl, option(args, 'scans', 20));
+  // Handed over as the intake does with files that arrive together: Stapel of 50 (0 = one workflow per file).
+  const stapel = option(args, 'stapel', 50, true);
   const w = await starteWelt('chaos', option(args, 'haushalte', 100));
   const dienste: Record<string, ManagedProcess | undefined> = {};
   let redis = w.redis;
   try {
-    out(`chaos: ${anzahl} Dokumente (${anzahl - scans} digitale Briefe, ${scans} gescannte Seiten); Worker, OCR-Pool und Redis werden je einmal mit SIGKILL beendet`);
+    out(`chaos: ${anzahl} Dokumente (${anzahl - scans} digitale Briefe, ${scans} gescannte Seiten, ${stapel >= 2 ? `in Stapeln zu ${stapel}` : 'einzeln'}); Worker, OCR-Pool und Redis werden je einmal mit SIGKILL beendet`);
     const dateien = [
       ...(await erzeugeDateien(w, { anzahl: anzahl - scans, scan: false, seed: 50_000 })),
       ...(scans > 0 ? await erzeugeDateien(w, { anzahl: scans, scan: true, dpi: 200, seed: 60_000 }) : []),
@@ -58,7 +62,7 @@ export async function run(args: string[]): Promise<void> {
     dienste.ocr = await starteDienst(w, 'ocr-pool', 'workers/ocr-pool.js', { OCR_WORKERS: '1' });
     const t = Date.now();
     const tag = '2026-11-25';
-    const hashes = await starteDateien(w, gemischt, tag);
+    const hashes = await starteDateien(w, gemischt, tag, {}, stapel);
 
     const plan: Array<{ bei: number; was: string; tu: () => Promise<void> }> = [
       {
