@@ -50,7 +50,7 @@ export const out = (s: string) => process.stdout.write(`${s}\n`);
 
 /** Simulator timings near zero (as in the tests). */
 const SCHNELLE_SIMULATOREN: Record<string, string> = {
-  OPEN_PROSOZ_SIM_IMPORT_POLL_MS: '25', OPEN_PROSOZ_SIM_EXPORT_DELAY_MS: '0', OPEN_PROSOZ_ACK_POLL_MS: '25', OPEN_PROSOZ_REFRESH_MS: '100',
+  OPEN_PROSOZ_SIM_IMPORT_POLL_MS: '200', OPEN_PROSOZ_SIM_EXPORT_DELAY_MS: '0', OPEN_PROSOZ_ACK_POLL_MS: '50', OPEN_PROSOZ_REFRESH_MS: '100',
   EAKTE_SIM_POLL_MS: '25', EAKTE_SIM_IMPORT_DELAY_MS: '0', EAKTE_SIM_API_DELAY_MS: '0', EAKTE_POLL_MS: '25',
 };
 const BENCH_KEY = `bench-k1:${Buffer.alloc(32, 11).toString('base64')}`;

@@ -5,9 +5,9 @@
  * decide per file whether the Stapel can finish it or hands it to its own workflow:
  *   pruefeStapel: claim (a content taken elsewhere is 'doppelt') + register + preflight (a born-digital
  *                 PDF's Lesung is stored from the checking thread's texts);
- *   leseStapel:   reading (text layer, else OCR through the pool, heartbeating per page) + recognition +
- *                 household;
- *   legeStapelAb: E-Akte (dokumentId of `dok-<hash40>-0`, as the document workflow would use) +
+ *   verarbeiteStapel (per Teil of a few files, several Teile at once): each file read (text layer, else
+ *                 OCR through the pool, heartbeating) + recognised + household, and when sure filed at
+ *                 once: E-Akte (dokumentId of `dok-<hash40>-0`, as the document workflow would use) +
  *                 Wiedervorlage/Antragseingang (referenz of the same id): exactly once across both paths.
  * A file the Stapel is not sure about goes to its own workflow; a step that fails for one file never
  * fails the others (that file goes to its own workflow, which retries, reviews or quarantines it).
@@ -28,15 +28,14 @@ export type StapelPruefung =
   | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
   | { contentHash: string; weiter: 'doppelt'; von: string };
 
-/** After leseStapel: filed by the Stapel, or an own workflow for the file or its document. */
-export type StapelLesung =
-  | { contentHash: string; weiter: 'ablage'; teil: Teil; seitenzahl: number; dokumentart: Eingangsart; bgNummer: string; teamId?: string; bescheidVom?: string }
+/** A document the Stapel is sure about, ready to be filed. */
+interface StapelAblage { contentHash: string; weiter: 'ablage'; teil: Teil; seitenzahl: number; dokumentart: Eingangsart; bgNummer: string; teamId?: string; bescheidVom?: string }
+
+/** After verarbeiteStapel: filed by the Stapel, or an own workflow for the file or its document. */
+export type StapelVerarbeitung =
+  | { contentHash: string; weiter: 'abgelegt'; dokumentId: string; dokumentart: Eingangsart; bgNummer: string; wiedervorlageId?: string }
   | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
   | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund; teil: Teil };
-
-export type StapelAblage =
-  | { contentHash: string; weiter: 'abgelegt'; dokumentId: string; wiedervorlageId?: string; hinweis?: string }
-  | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund };
 
 /** Runs `fn` over `xs` with at most `n` at once, results in input order. */
 async function jeweils<T, R>(xs: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
@@ -85,47 +84,18 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
     },
 
     /**
-     * Reading, recognition and household of the files pruefeStapel passed (`textlayer`: the content hashes
-     * with a text layer on every page; the others are read with OCR through the pool).
+     * One Teil of the files pruefeStapel passed, each file on its own as soon as it is read: reading (text
+     * layer for the hashes in `textlayer`, else OCR through the pool), recognition, household, and for a
+     * document the engine is sure about the filing with Wiedervorlage and Antragseingang.
      */
-    async leseStapel(a: { eingaenge: EingangInput[]; policy: PosteingangPolicy; textlayer?: string[] }): Promise<StapelLesung[]> {
+    async verarbeiteStapel(a: { eingaenge: EingangInput[]; policy: PosteingangPolicy; textlayer?: string[] }): Promise<StapelVerarbeitung[]> {
       const hb = puls();
       let fertig = 0;
       const digital = new Set(a.textlayer ?? a.eingaenge.map((e) => e.contentHash));
-      return jeweils(a.eingaenge, parallel, async (e): Promise<StapelLesung> => {
+      return jeweils(a.eingaenge, parallel, async (e): Promise<StapelVerarbeitung> => {
         try {
-          return await lies(e, a.policy, digital.has(e.contentHash));
-        } finally {
-          hb(++fertig);
-        }
-      });
-    },
-
-    /** Files the documents leseStapel was sure about, with their Wiedervorlage and Antragseingang. */
-    async legeStapelAb(a: { eingaenge: EingangInput[]; ablagen: Extract<StapelLesung, { weiter: 'ablage' }>[]; policy: PosteingangPolicy }): Promise<StapelAblage[]> {
-      const hb = puls();
-      let fertig = 0;
-      const nachHash = new Map(a.eingaenge.map((e) => [e.contentHash, e]));
-      return jeweils(a.ablagen, parallel, async (d): Promise<StapelAblage> => {
-        const e = nachHash.get(d.contentHash)!;
-        const workflowId = dokumentWorkflowId(d.contentHash, 0);
-        try {
-          const abgelegt = await pe.legeDokumentAb({
-            workflowId, contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName,
-            teilIndex: 0, seiten: d.teil.seiten, seitenGesamt: d.seitenzahl, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
-          });
-          const wv = await pe.erstelleDokumentWiedervorlage({
-            referenz: workflowId, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
-            ...(d.bescheidVom ? { bescheidVom: d.bescheidVom } : {}), ...(d.teamId ? { teamId: d.teamId } : {}),
-            policy: { land: a.policy.land, wiedervorlageArbeitstage: a.policy.wiedervorlageArbeitstage, widerspruchStandardArbeitstage: a.policy.widerspruchStandardArbeitstage },
-          });
-          if (istAntragsart(d.dokumentart)) {
-            await pe.erfasseDokumentEingang({ referenz: `${workflowId}:eingang`, bgNummer: d.bgNummer, art: d.dokumentart, eingangsdatum: e.eingangsdatum });
-          }
-          return { contentHash: d.contentHash, weiter: 'abgelegt', dokumentId: abgelegt.dokumentId, wiedervorlageId: wv.wiedervorlageId };
-        } catch {
-          // the document workflow files (a no-op if done), routes, and reviews or quarantines on a "no"
-          return { contentHash: d.contentHash, weiter: 'dokument', grund: 'ablage' };
+          const g = await lies(e, a.policy, digital.has(e.contentHash));
+          return g.weiter === 'ablage' ? await legeAb(e, g, a.policy) : g;
         } finally {
           hb(++fertig);
         }
@@ -133,7 +103,29 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
     },
   };
 
-  async function lies(e: EingangInput, policy: PosteingangPolicy, textlayer: boolean): Promise<StapelLesung> {
+  async function legeAb(e: EingangInput, d: StapelAblage, policy: PosteingangPolicy): Promise<StapelVerarbeitung> {
+    const workflowId = dokumentWorkflowId(d.contentHash, 0);
+    try {
+      const abgelegt = await pe.legeDokumentAb({
+        workflowId, contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType, fileName: e.fileName,
+        teilIndex: 0, seiten: d.teil.seiten, seitenGesamt: d.seitenzahl, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
+      });
+      const wv = await pe.erstelleDokumentWiedervorlage({
+        referenz: workflowId, bgNummer: d.bgNummer, dokumentart: d.dokumentart, eingangsdatum: e.eingangsdatum,
+        ...(d.bescheidVom ? { bescheidVom: d.bescheidVom } : {}), ...(d.teamId ? { teamId: d.teamId } : {}),
+        policy: { land: policy.land, wiedervorlageArbeitstage: policy.wiedervorlageArbeitstage, widerspruchStandardArbeitstage: policy.widerspruchStandardArbeitstage },
+      });
+      if (istAntragsart(d.dokumentart)) {
+        await pe.erfasseDokumentEingang({ referenz: `${workflowId}:eingang`, bgNummer: d.bgNummer, art: d.dokumentart, eingangsdatum: e.eingangsdatum });
+      }
+      return { contentHash: d.contentHash, weiter: 'abgelegt', dokumentId: abgelegt.dokumentId, dokumentart: d.dokumentart, bgNummer: d.bgNummer, wiedervorlageId: wv.wiedervorlageId };
+    } catch {
+      // the document workflow files (a no-op if done), routes, and reviews or quarantines on a "no"
+      return { contentHash: d.contentHash, weiter: 'dokument', grund: 'ablage', teil: d.teil };
+    }
+  }
+
+  async function lies(e: EingangInput, policy: PosteingangPolicy, textlayer: boolean): Promise<StapelAblage | Exclude<StapelVerarbeitung, { weiter: 'abgelegt' }>> {
     const datei = { contentHash: e.contentHash, storedPath: e.storedPath, mediaType: e.mediaType };
     let gelesen;
     try {

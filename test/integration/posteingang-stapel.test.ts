@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { dokumentIdFuer, schliessePosteingangDienste } from '../../activities/posteingang';
 import { findeMerkmale } from '../../activities/erkennung/merkmale';
 import type { LaufenderOpenProsozSimulator } from '../../connectors/fachverfahren/open-prosoz/simulator';
@@ -70,6 +71,14 @@ const handle = (workflowId: string): WorkflowHandle => engine.client.workflow.ge
 const imArchiv = async (bgNummer: string, dokumentId: string) => (await world.connectors.eakte.find({ bgNummer })).filter((d) => d.dokumentId === dokumentId);
 const wiedervorlagen = (bgNummer: string, referenz: string) => store.wiedervorlagen(bgNummer).filter((w) => w.referenz === referenz);
 
+/** With STAPEL_HISTORIEN=schreiben: saves the real history for replay.test.ts. */
+async function speichereHistorie(h: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.STAPEL_HISTORIEN !== 'schreiben') return;
+  const History = temporal.api.history.v1.History;
+  const obj = { workflowId: h.workflowId, ...History.toObject(History.fromObject(await h.fetchHistory()), { longs: String, enums: String, bytes: String }) };
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), JSON.stringify(obj, null, 1));
+}
+
 async function existiertNicht(workflowId: string): Promise<void> {
   await expect(handle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 }
@@ -125,6 +134,7 @@ test('a Stapel files the sure born-digital letter itself and reads scans with OC
   expect(stapel.workflowId).toBe(stapelWorkflowId(eingaenge.map((e) => e.contentHash), sha256Hex));
   expect(stapel.workflowId).toMatch(/^stapel-[0-9a-f]{40}$/);
   const r = (await stapel.result()) as StapelErgebnis;
+  await speichereHistorie(stapel, 'posteingang-stapel');
   expect(r.status).toBe('abgelegt');
   expect(r.dateien.map((d) => d.contentHash)).toEqual(eingaenge.map((e) => e.contentHash));
   const z = await stapel.query<StapelZustand>('zustand');

@@ -7,6 +7,7 @@
  *   ZENTRALDRUCK_HISTORIEN=schreiben npx jest test/integration/zentraldruck.test.ts -t "one letter"
  *   WB_HISTORIEN=schreiben npx jest test/integration/weiterbewilligung.test.ts
  *   AUFGABE_HISTORIEN=schreiben npx jest test/integration/aufgaben.test.ts
+ *   STAPEL_HISTORIEN=schreiben npx jest test/integration/posteingang-stapel.test.ts -t "files the sure"
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,7 @@ test('saved histories exist for the main paths of every long-running process', (
     'zentraldruck-brief.json', 'zentraldruck-tagesbatch.json',
     'weiterbewilligung-aufgeloest.json', 'weiterbewilligung-ohne-wba.json', 'weiterbewilligung-verkuerzt.json',
     'weiterbewilligung-wba-nach-ende.json', 'weiterbewilligung-wba-vor-ende.json',
+    'posteingang-datei-lokal.json', 'posteingang-dokument-abgelegt-lokal.json', 'posteingang-stapel.json',
   ]));
 });
 

@@ -1,15 +1,15 @@
 /**
  * Posteingang, Stapel level: one workflow for several incoming files the intake took together (id
- * `stapel-<hash40>` from their content hashes). Per file, the single-file steps run inside three
- * activities over the whole Stapel (activities/posteingang/stapel.ts):
+ * `stapel-<hash40>` from their content hashes). Per file, the single-file steps run inside activities
+ * over many files at once (activities/posteingang/stapel.ts):
  *   pruefeStapel (claim, register, preflight) → a file failing preflight gets its own `posteingang`
  *   workflow (id `eingang-<hash40>`, as if it had come alone: quarantine);
- *   leseStapel (text layer or OCR through the pool, recognition, household) → a file that is unreadable
- *   or holds several documents gets its own `posteingang` workflow (it reuses the stored Lesung); a
- *   document the engine is not sure about, or a WBA, its own `posteingangDokument` workflow (id
- *   `dok-<hash40>-0`: review, Weiterbewilligung);
- *   legeStapelAb → the rest is filed with the same dokumentId and Wiedervorlage referenz the document
- *   workflow would use, so each document is filed exactly once whichever path it takes.
+ *   verarbeiteStapel per Teil of 10 files, 2 Teile at once (text layer or OCR through the pool,
+ *   recognition, household, filing) → a document the engine is sure about is filed at once with the same
+ *   dokumentId and Wiedervorlage referenz the document workflow would use, so each document is filed
+ *   exactly once whichever path it takes; a file that is unreadable or holds several documents gets its
+ *   own `posteingang` workflow (it reuses the stored Lesung); a document the engine is not sure about, or
+ *   a WBA, its own `posteingangDokument` workflow (id `dok-<hash40>-0`: review, Weiterbewilligung).
  * Children are abandoned on close (they outlive the Stapel). Nothing large enters the history;
  * search attributes carry no personal data.
  */
@@ -37,6 +37,15 @@ const stapel = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
 });
 
+/**
+ * Files per verarbeiteStapel call and calls at once per Stapel: small enough that documents are filed (and
+ * the others handed on) while the rest of the Stapel is still read — a scanned Stapel keeps the OCR pool
+ * busy and files as it goes instead of all at the end —, large enough that a born-digital file costs a
+ * fraction of an activity.
+ */
+const TEIL_DATEIEN = 10;
+const TEILE_GLEICHZEITIG = 2;
+
 export const stapelZustandQuery = defineQuery<StapelZustand>(StapelQueries.ZUSTAND);
 
 export interface StapelInput {
@@ -59,7 +68,16 @@ export async function posteingangStapel(input: StapelInput): Promise<StapelErgeb
     ...(erster ? [{ key: QUELLE, value: erster.quelle }, { key: EINGANGSDATUM, value: new Date(`${erster.eingangsdatum}T00:00:00Z`) }] : []),
   ]);
   const policy: PosteingangPolicy = { ...(await lokal.posteingangPolicy()), ...input.policy };
-  const nachHash = new Map(input.eingaenge.map((e) => [e.contentHash, e]));
+  const nachHash = new Map<string, EingangInput>();
+  // The same content twice in one Stapel: the first is worked on, the others are 'doppelt' of this Stapel.
+  const eingaenge: EingangInput[] = [];
+  for (const [i, e] of input.eingaenge.entries()) {
+    if (nachHash.has(e.contentHash)) z.dateien[i]!.ausgang = { art: 'doppelt', von: stapelId };
+    else {
+      nachHash.set(e.contentHash, e);
+      eingaenge.push(e);
+    }
+  }
   const setze = (hash: string, ausgang: StapelAusgang) => {
     const d = z.dateien.find((x) => x.contentHash === hash);
     if (d) d.ausgang = ausgang;
@@ -94,8 +112,8 @@ export async function posteingangStapel(input: StapelInput): Promise<StapelErgeb
     return kind(DOKUMENT_WORKFLOW, workflowId, [args], e);
   };
 
-  // 1. claim, register, preflight; files needing OCR (or failing) go to their own workflow at once
-  const geprueft = await stapel.pruefeStapel({ stapelId, eingaenge: input.eingaenge });
+  // 1. claim, register, preflight; a file failing preflight goes to its own workflow at once (quarantine)
+  const geprueft = eingaenge.length > 0 ? await stapel.pruefeStapel({ stapelId, eingaenge }) : [];
   const kinder: Promise<void>[] = [];
   const lesbar: EingangInput[] = [];
   const textlayer: string[] = [];
@@ -108,24 +126,26 @@ export async function posteingangStapel(input: StapelInput): Promise<StapelErgeb
     }
   }
 
-  // 2. reading (text layer, else OCR through the pool), recognition, household
-  const gelesen = lesbar.length > 0 ? await stapel.leseStapel({ eingaenge: lesbar, policy, textlayer }) : [];
+  // 2. per Teil of a few files, TEILE_GLEICHZEITIG Teile at once: reading (text layer, else OCR through the
+  //    pool), recognition, household, and filing of what the engine is sure about as soon as it is read;
+  //    the others get their own workflow as soon as their Teil is done.
+  const teile: EingangInput[][] = [];
+  for (let i = 0; i < lesbar.length; i += TEIL_DATEIEN) teile.push(lesbar.slice(i, i + TEIL_DATEIEN));
+  let naechsterTeil = 0;
+  const arbeite = async () => {
+    while (naechsterTeil < teile.length) {
+      const teil = teile[naechsterTeil++]!;
+      const ergebnisse = await stapel.verarbeiteStapel({ eingaenge: teil, policy, textlayer: textlayer.filter((h) => teil.some((e) => e.contentHash === h)) });
+      for (const g of ergebnisse) {
+        if (g.weiter === 'abgelegt') {
+          setze(g.contentHash, { art: 'abgelegt', dokumentId: g.dokumentId, dokumentart: g.dokumentart, bgNummer: g.bgNummer, ...(g.wiedervorlageId ? { wiedervorlageId: g.wiedervorlageId } : {}) });
+        } else if (g.weiter === 'datei') kinder.push(eigeneDatei(g.contentHash, g.grund));
+        else kinder.push(eigenesDokument(g.contentHash, g.teil, g.grund));
+      }
+    }
+  };
   z.status = 'gelesen';
-  const ablagen = [];
-  for (const g of gelesen) {
-    if (g.weiter === 'ablage') ablagen.push(g);
-    else if (g.weiter === 'datei') kinder.push(eigeneDatei(g.contentHash, g.grund));
-    else kinder.push(eigenesDokument(g.contentHash, g.teil, g.grund));
-  }
-
-  // 3. filing with Wiedervorlage and Antragseingang; a document that could not be finished here goes to its own workflow
-  const abgelegt = ablagen.length > 0 ? await stapel.legeStapelAb({ eingaenge: ablagen.map((a) => nachHash.get(a.contentHash)!), ablagen, policy }) : [];
-  for (const [i, a] of abgelegt.entries()) {
-    const d = ablagen[i]!;
-    if (a.weiter === 'abgelegt') {
-      setze(a.contentHash, { art: 'abgelegt', dokumentId: a.dokumentId, dokumentart: d.dokumentart, bgNummer: d.bgNummer, ...(a.wiedervorlageId ? { wiedervorlageId: a.wiedervorlageId } : {}) });
-    } else kinder.push(eigenesDokument(a.contentHash, d.teil, a.grund));
-  }
+  await Promise.all(Array.from({ length: Math.min(TEILE_GLEICHZEITIG, teile.length) }, arbeite));
   await Promise.all(kinder);
   z.status = 'abgelegt';
   upsertSearchAttributes([{ key: STATUS, value: PosteingangStatus.ABGELEGT }]);

@@ -18,7 +18,8 @@ import type { EAkteConfig } from '../config';
 import type { AblageDokument, Ablageergebnis, Ablagemetadaten } from '../port';
 import { ablehnungAlsFehler } from '../shared/ablehnung';
 import { EAkteBasis, type EAkteDeps } from '../shared/basis';
-import { endungFuer, existiert, schreibeAtomar, sha256, sleep, warteAufDatei } from '../shared/files';
+import { endungFuer, existiert, schreibeAtomar, sha256, sleep } from '../shared/files';
+import { OrdnerWaechter } from '../../ordner-waechter';
 import { XmlAblehnung } from '../shared/xml';
 import { ERGEBNIS_FEHLER, ERGEBNIS_OK, INDEX_ENDUNG, indexXml, leseErgebnis, type Importergebnis } from './format';
 
@@ -26,8 +27,12 @@ export class HotfolderEAkte extends EAkteBasis {
   readonly adapter = 'hotfolder';
   protected readonly label = 'E-Akte (Hot-Folder)';
 
+  /** Results of all documents in flight, looked for with one directory read per poll. */
+  readonly #ergebnisse: OrdnerWaechter;
+
   constructor(cfg: EAkteConfig, log: Logger | undefined, deps: EAkteDeps = {}) {
     super(cfg, log, deps);
+    this.#ergebnisse = new OrdnerWaechter(cfg.hotfolder.ergebnisDir, cfg.pollMs);
   }
 
   protected ordner() {
@@ -69,7 +74,7 @@ export class HotfolderEAkte extends EAkteBasis {
       await this.#schreibePaar(dokument, metadaten);
     }
 
-    const gefunden = await warteAufDatei([p.ok, p.fehler], this.cfg.ergebnisTimeoutMs, this.cfg.pollMs, () => this.geschlossen);
+    const gefunden = await this.#ergebnisse.warte([path.basename(p.ok), path.basename(p.fehler)], this.cfg.ergebnisTimeoutMs, () => this.geschlossen);
     if (!gefunden) {
       throw new TechnicalError(
         'EAKTE_ZEITUEBERSCHREITUNG',

@@ -92,16 +92,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls until one of the files exists; returns its path, or null after the timeout. */
-export async function warteAufDatei(kandidaten: string[], timeoutMs: number, pollMs: number, abgebrochen: () => boolean = () => false): Promise<string | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const k of kandidaten) if (await existiert(k)) return k;
-    if (Date.now() >= deadline || abgebrochen()) return null;
-    await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())));
-  }
-}
-
 /** A check that a folder exists and is writable (for health()). */
 export async function ordnerBeschreibbar(dir: string): Promise<string | null> {
   try {

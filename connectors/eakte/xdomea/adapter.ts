@@ -20,7 +20,8 @@ import type { EAkteConfig } from '../config';
 import type { AblageDokument, Ablageergebnis, Ablagemetadaten } from '../port';
 import { ablehnungAlsFehler } from '../shared/ablehnung';
 import { EAkteBasis, type EAkteDeps } from '../shared/basis';
-import { endungFuer, existiert, schreibeAtomar, sha256, sleep, warteAufDatei } from '../shared/files';
+import { endungFuer, existiert, schreibeAtomar, sha256, sleep } from '../shared/files';
+import { OrdnerWaechter } from '../../ordner-waechter';
 import { XmlAblehnung } from '../shared/xml';
 import { leseZipSicher, schreibeZip, ZipAblehnung } from '../shared/zip';
 import { abgabe0401Xml, lese0402, NACHRICHT_0401, NACHRICHT_0402, nachrichtDateiname, prozessIdFuer, type Bestaetigung0402 } from './message';
@@ -41,6 +42,9 @@ export class XdomeaEAkte extends EAkteBasis {
       { name: 'XDOMEA Quittungen', dir: this.cfg.xdomea.quittungDir },
     ];
   }
+
+  /** Receipts of all documents in flight, looked for with one directory read per poll. */
+  #quittungen: OrdnerWaechter | undefined;
 
   #pfade(dokumentId: string) {
     const prozessId = prozessIdFuer(dokumentId);
@@ -78,7 +82,8 @@ export class XdomeaEAkte extends EAkteBasis {
       await this.#schreibeAbgabe(dokument, metadaten, p.prozessId, p.zip);
     }
 
-    const gefunden = await warteAufDatei(p.quittungen, this.cfg.ergebnisTimeoutMs, this.cfg.pollMs, () => this.geschlossen);
+    this.#quittungen ??= new OrdnerWaechter(this.cfg.xdomea.quittungDir, this.cfg.pollMs);
+    const gefunden = await this.#quittungen.warte(p.quittungen.map((q) => path.basename(q)), this.cfg.ergebnisTimeoutMs, () => this.geschlossen);
     if (!gefunden) {
       throw new TechnicalError(
         'EAKTE_ZEITUEBERSCHREITUNG',

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BusinessError, TechnicalError } from '../../errors';
+import { OrdnerWaechter } from '../../ordner-waechter';
 import { BG_NUMMER, KUNDENNUMMER, normalizeBgNummer, normalizeKundennummer } from '../../../domain/identifiers';
 import type { Check } from '../../../scripts/stack/doctor';
 import type { Logger } from '../../../platform/logger';
@@ -194,7 +195,11 @@ export class OpenProsozFachverfahren implements Fachverfahren {
       import: path.join(cfg.exchangeDir, ORDNER.import),
       quittung: path.join(cfg.exchangeDir, ORDNER.quittung),
     };
+    this.quittungen = new OrdnerWaechter(this.dirs.quittung, cfg.ackPollMs);
   }
+
+  /** Acknowledgements of all imports in flight, looked for with one directory read per poll. */
+  private readonly quittungen: OrdnerWaechter;
 
   // ------------------------------------------------------------------ reading the exports
 
@@ -384,7 +389,9 @@ export class OpenProsozFachverfahren implements Fachverfahren {
       if (q) return this.auswerten(q, name);
       const rest = frist - Date.now();
       if (rest <= 0) break;
-      await sleep(Math.min(this.cfg.ackPollMs, rest));
+      // There but unreadable (still being written): read it again after a poll; else wait for it to appear.
+      if (letzterLesefehler) await sleep(Math.min(this.cfg.ackPollMs, rest));
+      else await this.quittungen.warte([path.basename(quittungDatei)], rest, () => this.geschlossen);
     }
     if (letzterLesefehler) throw letzterLesefehler;
     throw new TechnicalError(
