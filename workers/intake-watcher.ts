@@ -251,9 +251,9 @@ export class IntakeWatcher {
     const eindeutig = [...new Map(genommen.map((g) => [g.input.contentHash, g.input])).values()];
     if (eindeutig.length === 1) {
       const r = await this.starteEinzeln(eindeutig[0]!);
-      for (const g of genommen) {
+      for (const [i, g] of genommen.entries()) {
         await fs.unlink(g.full);
-        outcomes.push({ file: g.name, ...r });
+        outcomes.push({ file: g.name, workflowId: r.workflowId, result: i === 0 ? r.result : 'duplikat' });
       }
       return outcomes;
     }
