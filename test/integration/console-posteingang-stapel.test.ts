@@ -14,7 +14,6 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { WorkflowHandle } from '@temporalio/client';
 import { PDFDocument } from 'pdf-lib';
-import type { LaufenderOpenProsozSimulator } from '../../connectors/fachverfahren/open-prosoz/simulator';
 import type { Haushalt } from '../../connectors/fachverfahren/port';
 import { auditFile, type AuditEntry } from '../../console/audit';
 import { buildConsole } from '../../console/server';
@@ -26,11 +25,11 @@ import { mulberry32 } from '../../domain/zufall';
 import { createLogger } from '../../platform/logger';
 import { codecFromConfig } from '../../platform/temporal';
 import { erzeugeBrief } from '../../testdaten/posteingang';
-import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { startTestWorld, type TestWorld } from '../helpers/connectors';
-import { TEST_PASSWORD, testConfig, uniqueName } from '../helpers/env';
+import { eventually, type TestEngine } from '../helpers/engine';
+import type { TestWorld } from '../helpers/connectors';
+import { TEST_PASSWORD, uniqueName } from '../helpers/env';
 import { Agent, csrfOf } from '../helpers/http-agent';
-import { pdfAus, speichereEingang, starteEingang } from './posteingang-hilfen';
+import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt } from './posteingang-hilfen';
 
 let world: TestWorld;
 let engine: TestEngine;
@@ -51,11 +50,7 @@ async function brief(zeilen: string[]): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: '20' });
-  world = await startTestWorld(cfg);
-  engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });
-  const store = (world.simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
-  haushalte = store.alleHaushalte().filter((h) => !h.aufgeloest && h.bewilligungszeitraeume.length > 0 && h.personen.length > 0);
+  ({ world, engine, haushalte } = await startePosteingangWelt({ haushalte: 20 }));
   const { codec } = codecFromConfig(engine.cfg);
   redis = new Redis(engine.cfg.redis.url);
   app = await buildConsole({ cfg: engine.cfg, temporal: engine.client, codec, redis, redisUrl: engine.cfg.redis.url, log: createLogger('console-posteingang-stapel', 'silent') });

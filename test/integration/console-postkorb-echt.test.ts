@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { LaufenderOpenProsozSimulator } from '../../connectors/fachverfahren/open-prosoz/simulator';
 import type { Haushalt } from '../../connectors/fachverfahren/port';
 import { dokumentWorkflowId, type DateiErgebnis, type DateiZustand, type DokumentErgebnis, type DokumentZustand } from '../../domain/posteingang';
 import { mulberry32 } from '../../domain/zufall';
@@ -18,11 +17,11 @@ import { createLogger } from '../../platform/logger';
 import { codecFromConfig } from '../../platform/temporal';
 import { buildConsole } from '../../console/server';
 import { erzeugeBrief } from '../../testdaten/posteingang';
-import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { startTestWorld, type TestWorld } from '../helpers/connectors';
-import { TEST_PASSWORD, testConfig } from '../helpers/env';
+import { eventually, type TestEngine } from '../helpers/engine';
+import type { TestWorld } from '../helpers/connectors';
+import { TEST_PASSWORD } from '../helpers/env';
 import { Agent, csrfOf } from '../helpers/http-agent';
-import { pdfAus, speichereEingang, starteEingang } from './posteingang-hilfen';
+import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt } from './posteingang-hilfen';
 
 let world: TestWorld;
 let engine: TestEngine;
@@ -32,11 +31,7 @@ let base: string;
 let haushalte: Haushalt[];
 
 beforeAll(async () => {
-  const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: '20' });
-  world = await startTestWorld(cfg);
-  engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });
-  const store = (world.simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
-  haushalte = store.alleHaushalte().filter((h) => !h.aufgeloest && h.bewilligungszeitraeume.length > 0 && h.personen.length > 0);
+  ({ world, engine, haushalte } = await startePosteingangWelt({ haushalte: 20 }));
   const { codec } = codecFromConfig(engine.cfg);
   redis = new Redis(engine.cfg.redis.url);
   app = await buildConsole({ cfg: engine.cfg, temporal: engine.client, codec, redis, redisUrl: engine.cfg.redis.url, log: createLogger('console-postkorb-echt', 'silent') });

@@ -12,7 +12,12 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { WorkflowIdReusePolicy } from '@temporalio/common';
 import { eingangWorkflowId, stapelWorkflowId, type EingangInput, type EingangsQuelle } from '../../domain/eingang';
 import { STAPEL_WORKFLOW, type PosteingangPolicy } from '../../domain/posteingang';
+import type { LaufenderOpenProsozSimulator } from '../../connectors/fachverfahren/open-prosoz/simulator';
+import type { Haushalt } from '../../connectors/fachverfahren/port';
 import type { Config } from '../../platform/config';
+import { startTestWorld, type TestWorld } from '../helpers/connectors';
+import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { testConfig } from '../helpers/env';
 
 const A4: [number, number] = [595.28, 841.89];
 
@@ -108,4 +113,22 @@ export async function starteStapel(
     args: [{ eingaenge, policy }],
     ...(o.workflowIdReusePolicy !== undefined ? { workflowIdReusePolicy: o.workflowIdReusePolicy } : {}),
   });
+}
+
+/** The outside world and an engine for Posteingang tests: simulators, engine worker, the Fachverfahren's store and its households with people and a BWZ. */
+export interface PosteingangWelt {
+  world: TestWorld;
+  engine: TestEngine;
+  store: LaufenderOpenProsozSimulator['store'];
+  haushalte: Haushalt[];
+}
+
+export async function startePosteingangWelt(o: { haushalte: number; lokaleOcr?: boolean }): Promise<PosteingangWelt> {
+  if (o.lokaleOcr) process.env.AKTENLAUF_OCR = 'lokal';
+  const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: String(o.haushalte) });
+  const world = await startTestWorld(cfg);
+  const engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });
+  const store = (world.simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
+  const haushalte = store.alleHaushalte().filter((h) => !h.aufgeloest && h.bewilligungszeitraeume.length > 0 && h.personen.length > 0);
+  return { world, engine, store, haushalte };
 }

@@ -24,10 +24,10 @@ import { mulberry32 } from '../../domain/zufall';
 import { createLogger } from '../../platform/logger';
 import { erzeugeBrief, type Brief, type BriefOptionen } from '../../testdaten/posteingang';
 import { IntakeWatcher } from '../../workers/intake-watcher';
-import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { startTestWorld, type TestWorld } from '../helpers/connectors';
-import { testConfig, uniqueName } from '../helpers/env';
-import { einmalig, pdfAus, sha256Hex, speichereEingang, starteEingang, starteStapel } from './posteingang-hilfen';
+import { eventually, type TestEngine } from '../helpers/engine';
+import type { TestWorld } from '../helpers/connectors';
+import { uniqueName } from '../helpers/env';
+import { einmalig, pdfAus, sha256Hex, speichereEingang, starteEingang, startePosteingangWelt, starteStapel } from './posteingang-hilfen';
 
 let world: TestWorld;
 let engine: TestEngine;
@@ -38,12 +38,7 @@ const lauf = uniqueName('stapel-test');
 const log = createLogger('test-intake', 'silent');
 
 beforeAll(async () => {
-  process.env.AKTENLAUF_OCR = 'lokal';
-  const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: '20' });
-  world = await startTestWorld(cfg);
-  engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });
-  store = (world.simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
-  haushalte = store.alleHaushalte().filter((h) => !h.aufgeloest && h.bewilligungszeitraeume.length > 0 && h.personen.length > 0);
+  ({ world, engine, store, haushalte } = await startePosteingangWelt({ haushalte: 20, lokaleOcr: true }));
 }, 120_000);
 afterAll(async () => {
   await engine?.stop();

@@ -26,10 +26,9 @@ import { berlinDate } from '../../domain/zeit';
 import { mulberry32 } from '../../domain/zufall';
 import { loadPseudonymizer } from '../../platform/pseudonym';
 import { alsScan, erzeugeBrief, type Brief, type BriefOptionen } from '../../testdaten/posteingang';
-import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { startTestWorld, type TestWorld } from '../helpers/connectors';
-import { testConfig } from '../helpers/env';
-import { pdfAus, speichereEingang, starteEingang } from './posteingang-hilfen';
+import { eventually, type TestEngine } from '../helpers/engine';
+import type { TestWorld } from '../helpers/connectors';
+import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt } from './posteingang-hilfen';
 
 let world: TestWorld;
 let engine: TestEngine;
@@ -37,12 +36,7 @@ let store: LaufenderOpenProsozSimulator['store'];
 let haushalte: Haushalt[];
 
 beforeAll(async () => {
-  process.env.AKTENLAUF_OCR = 'lokal';
-  const cfg = testConfig({ SIMULATOR_HOUSEHOLDS: '40' });
-  world = await startTestWorld(cfg);
-  engine = await startTestEngine({ AKTENLAUF_DATA_DIR: cfg.dataDir }, { connectors: world.connectors });
-  store = (world.simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
-  haushalte = store.alleHaushalte().filter((h) => !h.aufgeloest && h.bewilligungszeitraeume.length > 0 && h.personen.length > 0);
+  ({ world, engine, store, haushalte } = await startePosteingangWelt({ haushalte: 40, lokaleOcr: true }));
 }, 120_000);
 afterAll(async () => {
   await engine?.stop();

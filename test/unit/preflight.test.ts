@@ -7,6 +7,8 @@ import { PDFDocument, PDFName, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { erkenneTyp, pruefeDatei, pruefeDateiname, type PreflightErgebnis } from '../../activities/posteingang/preflight';
 import { parseNachricht } from '../../connectors/buerger-app/nachricht';
+import { textSeitenGenuegen } from '../../activities/erkennung/lesen';
+import { textlayerSeiten } from '../../activities/erkennung/seiten';
 
 async function pdf(seiten = 1, opts: { objectStreams?: boolean } = {}): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -78,6 +80,35 @@ describe('PDF', () => {
     page.node.setXObject(PDFName.of('Im0'), bild);
     const r2 = abgelehnt(await pruefeDatei(Buffer.from(await doc2.save()), als('application/pdf')));
     expect(r2.code).toBe('dekompressionsbombe');
+  });
+
+  test('a born-digital PDF hands its text layer to reading: the same texts reading would extract itself', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    doc.addPage([595, 842]).drawText('Weiterbewilligungsantrag fuer die Bedarfsgemeinschaft 96201BG0012345', { x: 50, y: 780, size: 11, font });
+    doc.addPage([595, 842]).drawText('Zweite Seite mit Kontoauszug und weiterem Text zum Lesen', { x: 50, y: 780, size: 11, font });
+    const inhalt = Buffer.from(await doc.save());
+    const r = await pruefeDatei(inhalt, { ...als('application/pdf'), textlayerMelden: true, texteMelden: true });
+    expect(r.ok && r.textlayer).toBe(true);
+    const texte = r.ok ? r.texte : undefined;
+    expect(texte).toEqual(await textlayerSeiten(inhalt));
+    expect(texte![0]).toContain('96201BG0012345');
+    expect(textSeitenGenuegen(texte!)).toBe(true);
+    // Without asking, no texts (they must never reach a workflow history by accident).
+    const ohne = await pruefeDatei(inhalt, { ...als('application/pdf'), textlayerMelden: true });
+    expect(ohne.ok && 'texte' in ohne).toBe(false);
+  });
+
+  test('a page that may be a searchable scan (one image) sends no texts: reading decodes its image', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const png = await doc.embedPng(await sharp({ create: { width: 40, height: 40, channels: 3, background: '#ffffff' } }).png().toBuffer());
+    const page = doc.addPage([595, 842]);
+    page.drawImage(png, { x: 0, y: 0, width: 595, height: 842 });
+    page.drawText('Unsichtbarer Text über einem Scan, lang genug für die Textschicht', { x: 50, y: 780, size: 11, font });
+    const r = await pruefeDatei(Buffer.from(await doc.save()), { ...als('application/pdf'), textlayerMelden: true, texteMelden: true });
+    expect(r.ok && r.textlayer).toBe(true);
+    expect(r.ok && r.texte).toBeUndefined();
   });
 
   test('parsing has a time limit (the worker is stopped)', async () => {
