@@ -7,7 +7,7 @@
  * (exclusive create, fsync). Single files are kept apart by their workflow id already; the claim
  * keeps a file taken in a Stapel from being processed again as a single file (or in another Stapel).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -15,28 +15,29 @@ import { eingangWorkflowId, type EingangInput, type EingangRecord } from '../../
 
 /**
  * Claims the content for `owner`: 'neu' when this call claimed it, 'eigen' when `owner` had claimed it
- * before (a retry), else the id of the workflow that has it.
+ * before (a retry), else the id of the workflow that has it. The claim file appears complete or not at
+ * all (written and synced under a temporary name, then hard-linked: `link` fails if the name exists), so
+ * two workflows racing for the same content never both win.
  */
 export async function beanspruche(storedAbs: string, owner: string): Promise<{ von: 'neu' | 'eigen' } | { von: 'fremd'; owner: string }> {
   const datei = `${storedAbs}.anspruch`;
+  const tmp = `${datei}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fh = await fs.open(tmp, 'wx', 0o600);
   try {
-    const fh = await fs.open(datei, 'wx', 0o600);
-    try {
-      await fh.writeFile(owner);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await fh.writeFile(owner);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.link(tmp, datei);
     return { von: 'neu' };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await fs.rm(tmp, { force: true });
   }
-  let bisher = (await fs.readFile(datei, 'utf8')).trim();
-  if (bisher === '') {
-    // torn by a crash between create and write: the claim was never answered, take it over
-    await fs.writeFile(datei, owner);
-    bisher = owner;
-  }
+  const bisher = (await fs.readFile(datei, 'utf8')).trim();
   return bisher === owner ? { von: 'eigen' } : { von: 'fremd', owner: bisher };
 }
 
