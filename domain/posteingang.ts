@@ -379,6 +379,7 @@ export interface StapelDatei {
 
 /** What the `zustand` query of a Stapel returns. */
 export interface StapelZustand {
+  /** erfasst: files being checked; gelesen: being read and filed (per Teil); abgelegt: every file filed or handed on */
   status: 'erfasst' | 'gelesen' | 'abgelegt';
   quelle: string;
   eingangsdatum: string;

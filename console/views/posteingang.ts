@@ -139,7 +139,7 @@ ${content}`;
 
 const STAPEL_STATUS_LABELS: Record<StapelZustand['status'], string> = {
   erfasst: 'Erfasst (Dateien werden geprüft)',
-  gelesen: 'Gelesen (Dateien werden abgelegt)',
+  gelesen: 'In Arbeit (Dateien werden gelesen und abgelegt)',
   abgelegt: 'Erledigt: jede Datei ist abgelegt oder weitergegeben',
 };
 

@@ -205,7 +205,7 @@ test('the Stapel page renders every outcome in German and escapes file names and
   expect(page).toContain(`<td>scan &quot;2&quot;.pdf</td><td>eigener Vorgang: mehrere Dokumente (<a href="/postkorb/eingang-${'b'.repeat(40)}">`);
   expect(page).toContain('<td>c.pdf</td><td>doppelt (schon eingegangen, zuerst in <a href="/postkorb/stapel-x%22%3E%3Cb%3E"><code>stapel-x&quot;&gt;&lt;b&gt;</code></a>)</td>');
   expect(page).toContain('<td>d.pdf</td><td>in Bearbeitung</td>');
-  expect(page).toContain('<dd id="stapel-status">Gelesen (Dateien werden abgelegt)</dd>');
+  expect(page).toContain('<dd id="stapel-status">In Arbeit (Dateien werden gelesen und abgelegt)</dd>');
   expect(page).toContain('<dd id="stapel-zahlen">4: 1 abgelegt, 1 als eigener Vorgang, 1 doppelt</dd>');
   // No BG-Nummer, no content hash on the page: the file's own workflow shows its details.
   expect(page).not.toContain('96201BG0012345');
