@@ -44,3 +44,12 @@ export function csrfOf(html: string): string {
   return m[1]!;
 }
 
+
+/** An agent logged in to the console at `base` through its login form (with the form's CSRF token); the login must redirect (303). */
+export async function angemeldet(base: string, username: string, password: string): Promise<Agent> {
+  const agent = new Agent(base);
+  const page = await agent.request('/login');
+  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password } });
+  expect(res.status).toBe(303);
+  return agent;
+}

@@ -18,7 +18,7 @@ import { auditFile, verifyAuditChain, type AuditEntry } from '../../console/audi
 import { zustandQuery, type AufgabeStart } from '../../workflows/aufgaben/aufgabe';
 import { TEST_PASSWORD, uniqueName } from '../helpers/env';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { Agent, csrfOf } from '../helpers/http-agent';
+import { Agent, angemeldet, csrfOf } from '../helpers/http-agent';
 
 let engine: TestEngine;
 let app: FastifyInstance;
@@ -26,13 +26,7 @@ let base: string;
 let redis: Redis;
 const handles: WorkflowHandle[] = [];
 
-async function loggedIn(username: string): Promise<Agent> {
-  const agent = new Agent(base);
-  const page = await agent.request('/login');
-  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password: TEST_PASSWORD } });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const loggedIn = (username: string): Promise<Agent> => angemeldet(base, username, TEST_PASSWORD);
 
 async function startAufgabe(over: Partial<AufgabeStart>): Promise<WorkflowHandle> {
   const input: AufgabeStart = {

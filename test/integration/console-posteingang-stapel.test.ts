@@ -28,7 +28,7 @@ import { erzeugeBrief } from '../../testdaten/posteingang';
 import { eventually, type TestEngine } from '../helpers/engine';
 import type { TestWorld } from '../helpers/connectors';
 import { TEST_PASSWORD, uniqueName } from '../helpers/env';
-import { Agent, csrfOf } from '../helpers/http-agent';
+import { Agent, angemeldet, csrfOf } from '../helpers/http-agent';
 import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt } from './posteingang-hilfen';
 
 let world: TestWorld;
@@ -66,13 +66,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-async function loggedIn(username: string): Promise<Agent> {
-  const agent = new Agent(base);
-  const page = await agent.request('/login');
-  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password: TEST_PASSWORD } });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const loggedIn = (username: string): Promise<Agent> => angemeldet(base, username, TEST_PASSWORD);
 
 function audit(): AuditEntry[] {
   return fs.readFileSync(auditFile(engine.cfg), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);

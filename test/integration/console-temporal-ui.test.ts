@@ -12,7 +12,7 @@ import { buildConsole } from '../../console/server';
 import { createLogger } from '../../platform/logger';
 import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
 import { TEST_PASSWORD, testConfig, testStack } from '../helpers/env';
-import { Agent, csrfOf } from '../helpers/http-agent';
+import { Agent, angemeldet } from '../helpers/http-agent';
 
 let upstream: http.Server;
 const seen: Array<{ method: string; url: string }> = [];
@@ -44,13 +44,7 @@ afterAll(async () => {
   await connection.close();
 });
 
-async function loggedIn(username: string): Promise<Agent> {
-  const agent = new Agent(base);
-  const page = await agent.request('/login');
-  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password: TEST_PASSWORD } });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const loggedIn = (username: string): Promise<Agent> => angemeldet(base, username, TEST_PASSWORD);
 
 test('not logged in: redirected to the login, nothing reaches the UI', async () => {
   const before = seen.length;

@@ -21,7 +21,7 @@ import { auditFile, type AuditEntry } from '../../console/audit';
 import { postausgangPage } from '../../console/views/postausgang';
 import { TEST_PASSWORD, testConfig, testStack, uniqueName } from '../helpers/env';
 import { eventually } from '../helpers/engine';
-import { Agent, csrfOf } from '../helpers/http-agent';
+import { Agent, angemeldet } from '../helpers/http-agent';
 
 let cfg: Config;
 let app: FastifyInstance;
@@ -44,13 +44,7 @@ async function seed(id: string, attrs: SearchAttributePair[]): Promise<WorkflowH
   return h;
 }
 
-async function loggedIn(username: string): Promise<Agent> {
-  const agent = new Agent(base);
-  const page = await agent.request('/login');
-  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password: TEST_PASSWORD } });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const loggedIn = (username: string): Promise<Agent> => angemeldet(base, username, TEST_PASSWORD);
 
 async function pageUntil(agent: Agent, url: string, until: (t: string) => boolean): Promise<string> {
   return eventually(async () => {

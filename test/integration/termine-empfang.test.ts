@@ -21,7 +21,7 @@ import { startMailSink, type RunningMailSink } from '../../connectors/mail/simul
 import { STANDARD_KAPAZITAET, buchbareTage, type Kapazitaet } from '../../domain/termine';
 import type { EincheckDaten, TerminErgebnis } from '../../domain/termine-vorgang';
 import { eventually, startTestEngine, type TestEngine } from '../helpers/engine';
-import { Agent, csrfOf } from '../helpers/http-agent';
+import { Agent, angemeldet, csrfOf } from '../helpers/http-agent';
 import { TEST_PASSWORD, testStack } from '../helpers/env';
 
 let engine: TestEngine;
@@ -37,13 +37,7 @@ const KAP: Kapazitaet = {
   standorte: [{ id: 'jc-empfang', name: 'Jobcenter Empfangstest', anschrift: 'Am Markt 1, 37073 Musterstadt', land: 'NI', slotMinuten: 30, personal: 2, oeffnungszeiten: Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [{ von: '07:00', bis: '20:00' }]])), schliesstage: [], teamId: 'LE-S-AD' }],
 };
 
-async function loggedIn(username: string): Promise<Agent> {
-  const agent = new Agent(base);
-  const page = await agent.request('/login');
-  const { res } = await agent.request('/login', { form: { _csrf: csrfOf(page.text), username, password: TEST_PASSWORD } });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const loggedIn = (username: string): Promise<Agent> => angemeldet(base, username, TEST_PASSWORD);
 
 function audit(): AuditEntry[] {
   return fs.readFileSync(auditFile(engine.cfg), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
