@@ -32,7 +32,7 @@ import { dokumentPdf } from './ablage-pdf';
 import { createDienste, type PosteingangDienste } from './dienste';
 
 export { schliessePosteingangDienste } from './dienste';
-import { pruefeDatei, type PreflightErgebnis } from './preflight';
+import { pruefeDatei } from './preflight';
 
 /** A BusinessError of a port becomes a non-retryable failure (type = its code); anything else is retried. */
 async function alsAktivitaet<T>(fn: () => Promise<T>): Promise<T> {
@@ -286,15 +286,17 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
      */
     async pruefeEingang(a: { storedPath: string; mediaType: string; fileName: string; contentHash?: string }) {
       const inhalt = await leseGespeicherteDatei(deps.dataDir, a.storedPath);
-      const { texte, ...ergebnis } = await pruefeDatei(inhalt, { mediaType: a.mediaType, fileName: a.fileName, textlayerMelden: true, texteMelden: Boolean(a.contentHash) }) as PreflightErgebnis & { texte?: string[] };
-      if (a.contentHash && texte && textSeitenGenuegen(texte) && !(await lesungVorhanden(deps.dataDir, a.contentHash))) {
+      const r = await pruefeDatei(inhalt, { mediaType: a.mediaType, fileName: a.fileName, textlayerMelden: true, texteMelden: Boolean(a.contentHash) });
+      if (!r.ok || !r.texte) return r;
+      const { texte, ...ergebnis } = r; // the texts never go into the history
+      if (a.contentHash && textSeitenGenuegen(texte) && !(await lesungVorhanden(deps.dataDir, a.contentHash))) {
         try {
           await leseDatei(inhalt, 'application/pdf', { ocr: keineOcr, dataDir: deps.dataDir, contentHash: a.contentHash, textlayerTexte: texte });
         } catch (err) {
           deps.log?.info({ err: (err as Error).message }, 'posteingang: Lesung from the preflight texts not stored; reading will parse the file');
         }
       }
-      return ergebnis as PreflightErgebnis;
+      return ergebnis;
     },
 
     /**

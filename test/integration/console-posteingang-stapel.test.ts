@@ -8,28 +8,22 @@
  * view and refusal audited. The Stapel page's rendering of all outcomes and its escaping: pure.
  */
 import fs from 'node:fs';
-import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { WorkflowHandle } from '@temporalio/client';
-import { PDFDocument } from 'pdf-lib';
 import type { Haushalt } from '../../connectors/fachverfahren/port';
 import { auditFile, type AuditEntry } from '../../console/audit';
-import { buildConsole } from '../../console/server';
 import type { User } from '../../console/users';
 import { posteingangPage, stapelPage } from '../../console/views/posteingang';
 import { stapelWorkflowId, type EingangInput } from '../../domain/eingang';
 import { STAPEL_WORKFLOW, dokumentWorkflowId, type DateiErgebnis, type PosteingangPolicy, type StapelErgebnis, type StapelZustand } from '../../domain/posteingang';
 import { mulberry32 } from '../../domain/zufall';
-import { createLogger } from '../../platform/logger';
-import { codecFromConfig } from '../../platform/temporal';
 import { erzeugeBrief } from '../../testdaten/posteingang';
 import { eventually, type TestEngine } from '../helpers/engine';
 import type { TestWorld } from '../helpers/connectors';
 import { TEST_PASSWORD, uniqueName } from '../helpers/env';
 import { Agent, angemeldet, csrfOf } from '../helpers/http-agent';
-import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt } from './posteingang-hilfen';
+import { einmalig, pdfAus, sha256Hex, speichereEingang, starteEingang, startePosteingangWelt, starteKonsole } from './posteingang-hilfen';
 
 let world: TestWorld;
 let engine: TestEngine;
@@ -39,23 +33,14 @@ let base: string;
 let haushalte: Haushalt[];
 const aufraeumen: WorkflowHandle[] = [];
 
-const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 const AUTO: Partial<PosteingangPolicy> = { schwelle: 0.5 };
 
 /** A letter as PDF with a subject of its own: other bytes (content hash, workflow ids) than any other test file's letters. */
-async function brief(zeilen: string[]): Promise<Buffer> {
-  const doc = await PDFDocument.load(await pdfAus([{ zeilen }]));
-  doc.setSubject(uniqueName('console-stapel'));
-  return Buffer.from(await doc.save());
-}
+const brief = async (zeilen: string[]): Promise<Buffer> => einmalig(await pdfAus([{ zeilen }]), uniqueName('console-stapel'));
 
 beforeAll(async () => {
   ({ world, engine, haushalte } = await startePosteingangWelt({ haushalte: 20 }));
-  const { codec } = codecFromConfig(engine.cfg);
-  redis = new Redis(engine.cfg.redis.url);
-  app = await buildConsole({ cfg: engine.cfg, temporal: engine.client, codec, redis, redisUrl: engine.cfg.redis.url, log: createLogger('console-posteingang-stapel', 'silent') });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  ({ app, redis, base } = await starteKonsole(engine, 'console-posteingang-stapel'));
 }, 120_000);
 
 afterAll(async () => {
@@ -100,7 +85,7 @@ test('a real Stapel: listed as Stapel, its page shows each file\'s outcome with 
     speichereEingang(engine.cfg, await brief(b.zeilen), { fileName: 'Lohnabrechnung Schmidt.pdf' }),
   ];
   const [ea, eb] = eingaenge as [EingangInput, EingangInput];
-  const stapelId = stapelWorkflowId(eingaenge.map((e) => e.contentHash), sha256hex);
+  const stapelId = stapelWorkflowId(eingaenge.map((e) => e.contentHash), sha256Hex);
   const stapel = await engine.client.workflow.start(STAPEL_WORKFLOW, { taskQueue: engine.cfg.temporal.taskQueue, workflowId: stapelId, args: [{ eingaenge, policy: AUTO }] });
   const dokB = dokumentWorkflowId(eb.contentHash, 0);
   aufraeumen.push(engine.client.workflow.getHandle(dokB));

@@ -6,22 +6,18 @@
  * is shown at the field, the decision through the console files the document once; a corrupt
  * file is discarded through the Quarantäne page with a reason.
  */
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Haushalt } from '../../connectors/fachverfahren/port';
 import { dokumentWorkflowId, type DateiErgebnis, type DateiZustand, type DokumentErgebnis, type DokumentZustand } from '../../domain/posteingang';
 import { mulberry32 } from '../../domain/zufall';
-import { createLogger } from '../../platform/logger';
-import { codecFromConfig } from '../../platform/temporal';
-import { buildConsole } from '../../console/server';
 import { erzeugeBrief } from '../../testdaten/posteingang';
 import { eventually, type TestEngine } from '../helpers/engine';
 import type { TestWorld } from '../helpers/connectors';
 import { TEST_PASSWORD } from '../helpers/env';
 import { Agent, angemeldet, csrfOf } from '../helpers/http-agent';
-import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt } from './posteingang-hilfen';
+import { pdfAus, speichereEingang, starteEingang, startePosteingangWelt, starteKonsole } from './posteingang-hilfen';
 
 let world: TestWorld;
 let engine: TestEngine;
@@ -32,11 +28,7 @@ let haushalte: Haushalt[];
 
 beforeAll(async () => {
   ({ world, engine, haushalte } = await startePosteingangWelt({ haushalte: 20 }));
-  const { codec } = codecFromConfig(engine.cfg);
-  redis = new Redis(engine.cfg.redis.url);
-  app = await buildConsole({ cfg: engine.cfg, temporal: engine.client, codec, redis, redisUrl: engine.cfg.redis.url, log: createLogger('console-postkorb-echt', 'silent') });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  ({ app, redis, base } = await starteKonsole(engine, 'console-postkorb-echt'));
 }, 120_000);
 
 afterAll(async () => {

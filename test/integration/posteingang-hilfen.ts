@@ -4,6 +4,7 @@
  * node_modules), storing a file the way the intake does and starting its workflow.
  */
 import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
@@ -14,7 +15,12 @@ import { eingangWorkflowId, stapelWorkflowId, type EingangInput, type EingangsQu
 import { STAPEL_WORKFLOW, type PosteingangPolicy } from '../../domain/posteingang';
 import type { LaufenderOpenProsozSimulator } from '../../connectors/fachverfahren/open-prosoz/simulator';
 import type { Haushalt } from '../../connectors/fachverfahren/port';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildConsole } from '../../console/server';
 import type { Config } from '../../platform/config';
+import { createLogger } from '../../platform/logger';
+import { codecFromConfig } from '../../platform/temporal';
 import { startTestWorld, type TestWorld } from '../helpers/connectors';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { testConfig } from '../helpers/env';
@@ -131,4 +137,13 @@ export async function startePosteingangWelt(o: { haushalte: number; lokaleOcr?: 
   const store = (world.simulators.running.find((r) => r.spec.id === 'open-prosoz')!.sim as LaufenderOpenProsozSimulator).store;
   const haushalte = store.alleHaushalte().filter((h) => !h.aufgeloest && h.bewilligungszeitraeume.length > 0 && h.personen.length > 0);
   return { world, engine, store, haushalte };
+}
+
+/** The console on a free port against the test engine (as the Posteingang console tests use it). */
+export async function starteKonsole(engine: TestEngine, name: string): Promise<{ app: FastifyInstance; redis: Redis; base: string }> {
+  const { codec } = codecFromConfig(engine.cfg);
+  const redis = new Redis(engine.cfg.redis.url);
+  const app = await buildConsole({ cfg: engine.cfg, temporal: engine.client, codec, redis, redisUrl: engine.cfg.redis.url, log: createLogger(name, 'silent') });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, redis, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }

@@ -34,6 +34,7 @@ export class XdomeaEAkte extends EAkteBasis {
 
   constructor(cfg: EAkteConfig, log: Logger | undefined, deps: EAkteDeps = {}) {
     super(cfg, log, deps);
+    this.#quittungen = new OrdnerWaechter(cfg.xdomea.quittungDir, cfg.pollMs);
   }
 
   protected ordner() {
@@ -44,7 +45,7 @@ export class XdomeaEAkte extends EAkteBasis {
   }
 
   /** Receipts of all documents in flight, looked for with one directory read per poll. */
-  #quittungen: OrdnerWaechter | undefined;
+  readonly #quittungen: OrdnerWaechter;
 
   #pfade(dokumentId: string) {
     const prozessId = prozessIdFuer(dokumentId);
@@ -82,7 +83,6 @@ export class XdomeaEAkte extends EAkteBasis {
       await this.#schreibeAbgabe(dokument, metadaten, p.prozessId, p.zip);
     }
 
-    this.#quittungen ??= new OrdnerWaechter(this.cfg.xdomea.quittungDir, this.cfg.pollMs);
     const gefunden = await this.#quittungen.warte(p.quittungen.map((q) => path.basename(q)), this.cfg.ergebnisTimeoutMs, () => this.geschlossen);
     if (!gefunden) {
       throw new TechnicalError(
