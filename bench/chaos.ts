@@ -11,31 +11,10 @@
  * in the middle of their files. Options: --dokumente=500 --scans=20 --stapel=50 --haushalte=100.
  */
 import path from 'node:path';
-import { spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
+import { stopManaged, type ManagedProcess } from '../scripts/stack/process';
 import { startEmbeddedRedis } from '../scripts/stack/redis';
-import { erzeugeDateien, out, starteDateien, starteWelt, warteAufEnde, type BenchWelt } from './posteingang';
+import { erzeugeDateien, out, starteDateien, starteDienst, starteWelt, warteAufEnde } from './posteingang';
 import { option } from './_optionen';
-
-const DIST = path.resolve(__dirname, '..');
-
-function starteDienst(w: BenchWelt, name: string, script: string, env: NodeJS.ProcessEnv = {}): Promise<ManagedProcess> {
-  const p = spawnManaged(name, process.execPath, [path.join(DIST, script)], {
-    runDir: path.join(w.dir, 'run'), logDir: path.join(w.dir, 'logs'), env: { ...w.env, ...env }, ipc: true,
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} meldet sich nicht bereit (Log: ${p.logFile})`)), 90_000);
-    p.child.on('message', (m: { type?: string }) => {
-      if (m?.type === 'ready') {
-        clearTimeout(timer);
-        resolve(p);
-      }
-    });
-    void p.exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} beendet (${code}) bevor bereit (Log: ${p.logFile})`));
-    });
-  });
-}
 
 async function toete(p: ManagedProcess): Promise<void> {
   p.child.kill('SIGKILL');

@@ -1,19 +1,22 @@
 /**
  * posteingang: incoming post end to end on a real Temporal (own dev server unless TEMPORAL_ADDRESS)
- * with an own Redis, the E-Akte and Fachverfahren simulators, one engine worker and the OCR pool
- * (2 tesseract.js workers) in this process.
+ * with an own Redis and the E-Akte and Fachverfahren simulators in this process; the engine worker and the
+ * OCR pool (2 tesseract.js workers) as own processes as in production (`--prozesse=0`: in this process).
+ * CPU is reported per process (engine, this process, dev server), so the engine's own cost is visible.
  *
  * 1. Scanned run: letters of H1's generator (testdaten/posteingang, `alsScan`, scanned PDFs without a
  *    text layer, --dpi, default 200) up to --seiten pages (default 500), handed over as the intake does
  *    when they arrive together (Stapel of --stapel files; 0 = one workflow per file); wall time until every document is filed or waits for a person. Then the same pages
  *    (rendered the same way) through a bare in-process tesseract.js with 2 workers: pure OCR time on
- *    the same cores. e2e_ratio = end-to-end wall time / pure OCR time (1.0 = the engine adds nothing).
+ *    the same cores, before and after the end-to-end run (`--basis=1`: only after), as the machine's speed
+ *    drifts by 10 % and more over a run. e2e_ratio = end-to-end wall time / mean pure OCR time (1.0 = the
+ *    engine adds nothing).
  * 2. Born-digital run: --dokumente letters (default 200) as PDFs with a text layer (no OCR), handed over
  *    in Stapel of --stapel files (default 50, as the intake takes files that arrive together; 0 = one
  *    workflow per file): documents/s.
  * lost = documents neither filed nor waiting (review/quarantine); duplicates = E-Akte documents beyond
  * one per filed document (counted in the simulator by Posteingangsdatum of the run).
- * Options: --seiten=500 --dokumente=200 --stapel=50 --dpi=200|300 --haushalte=300.
+ * Options: --seiten=500 --dokumente=200 --stapel=50 --dpi=200|300 --haushalte=300 --prozesse=1 --basis=2.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -36,10 +39,10 @@ import { loadConfig, type Config } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { codecFromConfig, connect, ensureNamespace, makeClient } from '../platform/temporal';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../scripts/stack/redis';
-import { stopManaged } from '../scripts/stack/process';
+import { spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
 import { ensureTemporalCli, startDevServer, type DevServer } from '../scripts/stack/temporal';
 import { alsPdf, alsScan, erzeugeBrief } from '../testdaten/posteingang';
-import { startOcrPool, type OcrPool } from '../workers/ocr-pool';
+import { startOcrPool } from '../workers/ocr-pool';
 import { startSimulators, type StartedSimulators } from '../workers/simulators';
 import { createEngineWorker, WORKFLOW_BUNDLE } from '../workers/temporal-worker';
 import { option, freiePort } from './_optionen';
@@ -238,7 +241,8 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
     for await (const wf of w.client.workflow.list({ query })) r.push({ id: wf.workflowId, status: wf.status.name, sa: wf.typedSearchAttributes.get(STATUS) });
     return r;
   };
-  const ende = Date.now() + timeoutMs;
+  const anfang = Date.now();
+  const ende = anfang + timeoutMs;
   while (offen.size > 0 && Date.now() < ende) {
     try {
       for (const d of await liste(`WorkflowType = '${DOKUMENT_WORKFLOW}'`)) {
@@ -286,7 +290,9 @@ export async function warteAufEnde(w: BenchWelt, hashes: string[], eingangsdatum
       /* the server is restarting (chaos): next round */
     }
     melde?.(hashes.length - offen.size);
-    if (offen.size > 0) await new Promise((r) => setTimeout(r, 250));
+    // Every 250 ms at first, then a hundredth of the time so far (at most 2 s): a long run is not slowed by
+    // the bench's own list calls, and the end is seen within 1 % of the run's time.
+    if (offen.size > 0) await new Promise((r) => setTimeout(r, Math.min(2000, Math.max(250, (Date.now() - anfang) / 100))));
   }
   // Duplicates: documents in the E-Akte with the run's Posteingangsdatum beyond one per filed document.
   let imArchiv = 0;
@@ -302,6 +308,28 @@ export async function starteEngine(w: BenchWelt): Promise<{ worker: Worker; laeu
     ...(fs.existsSync(WORKFLOW_BUNDLE) ? { workflowBundleCode: fs.readFileSync(WORKFLOW_BUNDLE, 'utf8') } : {}),
   });
   return { worker, laeuft: worker.run(), native };
+}
+
+const DIST = path.resolve(__dirname, '..');
+
+/** An engine process of dist/ (worker, OCR pool) as a child with the world's environment; resolves when it reports ready. */
+export function starteDienst(w: BenchWelt, name: string, script: string, env: NodeJS.ProcessEnv = {}): Promise<ManagedProcess> {
+  const p = spawnManaged(name, process.execPath, [path.join(DIST, script)], {
+    runDir: path.join(w.dir, 'run'), logDir: path.join(w.dir, 'logs'), env: { ...w.env, ...env }, ipc: true,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} meldet sich nicht bereit (Log: ${p.logFile})`)), 90_000);
+    p.child.on('message', (m: { type?: string }) => {
+      if (m?.type === 'ready') {
+        clearTimeout(timer);
+        resolve(p);
+      }
+    });
+    void p.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} beendet (${code}) bevor bereit (Log: ${p.logFile})`));
+    });
+  });
 }
 
 function cpuSekunden(): number {
@@ -348,17 +376,89 @@ function threadBericht(vorher: Map<string, number>, nachher: Map<string, number>
   return diff.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, v]) => `${n} ${v.toFixed(1)} s`).join(', ');
 }
 
+/**
+ * The engine for a run: as own processes (dist/workers/temporal-worker.js and, with `ocr`, dist/workers/ocr-pool.js
+ * with 2 tesseract.js workers), as in production, or in this process (`--prozesse=0`). `cpu()` gives the
+ * CPU seconds of the engine processes (undefined in this process: then they are in this process's figure).
+ */
+interface BenchEngine {
+  cpu(): number | undefined;
+  stop(): Promise<void>;
+}
+
+async function starteBenchEngine(w: BenchWelt, prozesse: boolean, ocr: boolean): Promise<BenchEngine> {
+  if (prozesse) {
+    const dienste: ManagedProcess[] = [await starteDienst(w, 'worker', 'workers/temporal-worker.js')];
+    if (ocr) dienste.push(await starteDienst(w, 'ocr-pool', 'workers/ocr-pool.js', { OCR_WORKERS: '2' }));
+    return {
+      cpu: () => dienste.reduce((a, d) => a + (cpuSekundenVon(d.child.pid) ?? 0), 0),
+      async stop() {
+        for (const d of dienste.reverse()) await stopManaged(d, 10_000).catch(() => undefined);
+      },
+    };
+  }
+  const pool = ocr ? await startOcrPool({ redisUrl: w.redis.url, dataDir: w.cfg.dataDir, workers: 2, sealer: codecSealer(w.codec) }) : undefined;
+  const engine = await starteEngine(w);
+  return {
+    cpu: () => undefined,
+    async stop() {
+      await pool?.close().catch(() => undefined);
+      engine.worker.shutdown();
+      await engine.laeuft.catch(() => undefined);
+      await engine.native.close().catch(() => undefined);
+      await schliessePosteingangDienste();
+    },
+  };
+}
+
+/**
+ * Waits until the engine processes and the dev server have been (nearly) idle for 2 s (at most 5 min): a
+ * worker process that starts for the first time creates the engine's schedules and runs the Weiterbewilligung
+ * sync once (a workflow per household of the Landkreis), which is not the Posteingang's work.
+ */
+async function warteAufRuhe(w: BenchWelt, engine: BenchEngine): Promise<void> {
+  const summe = () => (engine.cpu() ?? 0) + (cpuSekundenVon(w.serverPid) ?? 0);
+  const anfang = Date.now();
+  let ruhig = 0;
+  let vorher = summe();
+  while (ruhig < 2 && Date.now() - anfang < 300_000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const jetzt = summe();
+    ruhig = jetzt - vorher < 0.05 ? ruhig + 1 : 0;
+    vorher = jetzt;
+  }
+  out(`  Engine bereit und ruhig nach ${((Date.now() - anfang) / 1000).toFixed(0)} s (Zeitpläne angelegt, Weiterbewilligung-Abgleich gelaufen)`);
+}
+
+/** Pure OCR of the pages on 2 in-process tesseract.js workers: wall seconds. */
+async function reineOcr(bilder: Buffer[]): Promise<number> {
+  const ocr = await createLokaleOcr({ workers: 2 });
+  try {
+    const t = Date.now();
+    let next = 0;
+    await Promise.all([0, 1].map(async () => {
+      while (next < bilder.length) await ocr.erkenne(bilder[next++]!, { region: 'ganz', rotation: 'auto' });
+    }));
+    return (Date.now() - t) / 1000;
+  } finally {
+    await ocr.close();
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
   const zielSeiten = option(args, 'seiten', 500, true);
   const dokumente = option(args, 'dokumente', 200);
   const dpi = option(args, 'dpi', 200) === 300 ? 300 : 200;
   // Born-digital letters arrive together (a sweep of the hot folder, a message with attachments): Stapel of 50 as the intake forms them; --stapel=0 one workflow per file.
   const stapelGroesse = option(args, 'stapel', 50, true);
+  // The engine as own processes (1, as in production) or in this process (0).
+  const prozesse = option(args, 'prozesse', 1, true) > 0;
+  // Pure OCR before and after the end-to-end run (2; their mean is the baseline: the machine's speed drifts) or only after (1).
+  const basisLaeufe = option(args, 'basis', 2) >= 2 ? 2 : 1;
   const w = await starteWelt('posteingang', option(args, 'haushalte', 300));
-  let pool: OcrPool | undefined;
-  let engine: Awaited<ReturnType<typeof starteEngine>> | undefined;
+  let engine: BenchEngine | undefined;
   try {
-    out(`posteingang: ${os.availableParallelism()} Kerne, Scan-Lauf ${zielSeiten > 0 ? `${zielSeiten} Seiten (${dpi} dpi, gescannte PDFs ohne Textlayer)` : 'übersprungen (--seiten=0)'}, digital ${dokumente} Briefe`);
+    out(`posteingang: ${os.availableParallelism()} Kerne, Scan-Lauf ${zielSeiten > 0 ? `${zielSeiten} Seiten (${dpi} dpi, gescannte PDFs ohne Textlayer)` : 'übersprungen (--seiten=0)'}, digital ${dokumente} Briefe; Engine ${prozesse ? 'als eigene Prozesse (Worker, OCR-Pool)' : 'in diesem Prozess'}`);
     let t = Date.now();
     let seiten = 0;
     let ratioText = 'n/a';
@@ -368,12 +468,22 @@ export async function run(args: string[]): Promise<void> {
       const scans = await erzeugeDateien(w, { seiten: zielSeiten, scan: true, dpi, seed: 90_000 });
       seiten = scans.reduce((a, d) => a + d.seiten, 0);
       out(`  Korpus: ${scans.length} gescannte Dateien, ${seiten} Seiten, erzeugt in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      // The same pages, rendered as reading renders them, for the pure OCR on the same 2 workers.
+      const bilder: Buffer[] = [];
+      for (const d of scans) for (const s of await rendereAlleSeiten(d.inhalt, 'application/pdf')) bilder.push(s.png);
+      const basis: number[] = [];
+      if (basisLaeufe === 2) {
+        basis.push(await reineOcr(bilder));
+        out(`  Reine OCR vorher (tesseract.js, 2 Worker): ${basis[0]!.toFixed(1)} s = ${(bilder.length / basis[0]!).toFixed(2)} Seiten/s`);
+      }
 
-      pool = await startOcrPool({ redisUrl: w.redis.url, dataDir: w.cfg.dataDir, workers: 2, sealer: codecSealer(w.codec) });
-      engine = await starteEngine(w);
+      engine = await starteBenchEngine(w, prozesse, true);
+      await warteAufRuhe(w, engine);
       const scanTag = '2026-11-24';
       t = Date.now();
       const cpu0 = cpuSekunden();
+      const cpuEngine0 = engine.cpu();
+      const cpuServer0 = cpuSekundenVon(w.serverPid);
       const hashes = await starteDateien(w, scans, scanTag, {}, stapelGroesse);
       let letzte = 0;
       const e2e = await warteAufEnde(w, hashes, scanTag, 6 * 3600_000, (n) => {
@@ -383,41 +493,32 @@ export async function run(args: string[]): Promise<void> {
         }
       });
       const e2eS = (Date.now() - t) / 1000;
-      const cpuE2e = cpuSekunden() - cpu0;
-      out(`  Ende-zu-Ende: ${e2eS.toFixed(1)} s für ${seiten} Seiten = ${(seiten / e2eS).toFixed(2)} Seiten/s; abgelegt ${e2e.abgelegt}, Prüfung ${e2e.pruefung}, Quarantäne ${e2e.quarantaene}, verloren ${e2e.lost}, doppelt ${e2e.duplicates}; CPU dieses Prozesses ${cpuE2e.toFixed(0)} s`);
-      await pool.close();
-      pool = undefined;
-      engine.worker.shutdown();
-      await engine.laeuft;
-      await engine.native.close();
+      const cpuBench = cpuSekunden() - cpu0;
+      const cpuEngine = cpuEngine0 !== undefined ? engine.cpu()! - cpuEngine0 : undefined;
+      const cpuServer = (cpuSekundenVon(w.serverPid) ?? 0) - (cpuServer0 ?? 0);
+      out(`  Ende-zu-Ende: ${e2eS.toFixed(1)} s für ${seiten} Seiten = ${(seiten / e2eS).toFixed(2)} Seiten/s; abgelegt ${e2e.abgelegt}, Prüfung ${e2e.pruefung}, Quarantäne ${e2e.quarantaene}, verloren ${e2e.lost}, doppelt ${e2e.duplicates}`);
+      out(`  CPU: ${cpuEngine !== undefined ? `Engine-Prozesse (Worker, OCR-Pool) ${cpuEngine.toFixed(0)} s, ` : ''}dieser Prozess (${prozesse ? '' : 'Engine, '}Simulatoren, Bench) ${cpuBench.toFixed(0)} s, Temporal-Dev-Server ${cpuServer.toFixed(0)} s`);
+      await engine.stop();
       engine = undefined;
-      await schliessePosteingangDienste();
 
-      // Pure OCR of the same pages, rendered as reading renders them, on the same 2 workers.
-      const bilder: Buffer[] = [];
-      for (const d of scans) for (const s of await rendereAlleSeiten(d.inhalt, 'application/pdf')) bilder.push(s.png);
-      const ocr = await createLokaleOcr({ workers: 2 });
-      t = Date.now();
-      let next = 0;
-      await Promise.all([0, 1].map(async () => {
-        while (next < bilder.length) await ocr.erkenne(bilder[next++]!, { region: 'ganz', rotation: 'auto' });
-      }));
-      const ocrS = (Date.now() - t) / 1000;
-      await ocr.close();
+      basis.push(await reineOcr(bilder));
+      const ocrS = basis.reduce((a, b) => a + b, 0) / basis.length;
       const ratio = e2eS / ocrS;
       ratioText = ratio.toFixed(2);
       scanLost = e2e.lost;
       scanDuplicates = e2e.duplicates;
-      out(`  Reine OCR derselben ${bilder.length} Seiten (tesseract.js, 2 Worker): ${ocrS.toFixed(1)} s = ${(bilder.length / ocrS).toFixed(2)} Seiten/s`);
-      out(`  Verhältnis Ende-zu-Ende / reine OCR: ${ratio.toFixed(2)}`);
+      out(`  Reine OCR ${basis.length === 2 ? 'nachher' : 'derselben Seiten'} (tesseract.js, 2 Worker): ${basis[basis.length - 1]!.toFixed(1)} s = ${(bilder.length / basis[basis.length - 1]!).toFixed(2)} Seiten/s`);
+      out(`  Verhältnis Ende-zu-Ende / reine OCR${basis.length === 2 ? ` (Mittel ${ocrS.toFixed(1)} s; gegen vorher ${(e2eS / basis[0]!).toFixed(2)}, gegen nachher ${(e2eS / basis[1]!).toFixed(2)})` : ''}: ${ratio.toFixed(2)}`);
     }
 
     // Born-digital: no OCR; documents per second through the whole process.
     const digital = await erzeugeDateien(w, { anzahl: dokumente, scan: false, seed: 70_000 });
-    engine = await starteEngine(w);
+    engine = await starteBenchEngine(w, prozesse, false);
+    await warteAufRuhe(w, engine);
     const digitalTag = '2026-11-23';
     t = Date.now();
     const cpuBench0 = cpuSekunden();
+    const cpuEngine0 = engine.cpu();
     const cpuServer0 = cpuSekundenVon(w.serverPid);
     const cpuRedis0 = cpuSekundenVon(w.redis.process.child.pid);
     const threads0 = cpuJeThread();
@@ -425,22 +526,18 @@ export async function run(args: string[]): Promise<void> {
     const dz = await warteAufEnde(w, dh, digitalTag, 3600_000);
     const digitalS = (Date.now() - t) / 1000;
     const cpuBench = cpuSekunden() - cpuBench0;
+    const cpuEngine = cpuEngine0 !== undefined ? engine.cpu()! - cpuEngine0 : undefined;
     const cpuServer1 = cpuSekundenVon(w.serverPid);
-    const cpuServer = cpuServer0 !== undefined && cpuServer1 !== undefined ? `${(cpuServer1 - cpuServer0).toFixed(1)} s` : 'unbekannt (fremder Server)';
+    const cpuServer = cpuServer0 !== undefined && cpuServer1 !== undefined ? cpuServer1 - cpuServer0 : undefined;
     const cpuRedis = (cpuSekundenVon(w.redis.process.child.pid) ?? 0) - (cpuRedis0 ?? 0);
+    const ms = (s: number) => `${((s / dokumente) * 1000).toFixed(1)} ms/Dokument`;
     out(`  Digital: ${dokumente} Briefe in ${digitalS.toFixed(1)} s = ${(dokumente / digitalS).toFixed(2)} Dokumente/s; abgelegt ${dz.abgelegt}, Prüfung ${dz.pruefung}, Quarantäne ${dz.quarantaene}, verloren ${dz.lost}, doppelt ${dz.duplicates}`);
-    out(`  Digital CPU: dieser Prozess (Worker, Simulatoren, Bench) ${cpuBench.toFixed(1)} s = ${((cpuBench / dokumente) * 1000).toFixed(1)} ms/Dokument; Temporal-Dev-Server ${cpuServer}; Redis ${cpuRedis.toFixed(1)} s`);
-    out(`  Digital CPU je Thread dieses Prozesses (noch laufende Threads): ${threadBericht(threads0, cpuJeThread())}`);
+    out(`  Digital CPU: ${cpuEngine !== undefined ? `Engine-Prozess (Worker) ${cpuEngine.toFixed(1)} s = ${ms(cpuEngine)}; ` : ''}dieser Prozess (${prozesse ? '' : 'Worker, '}Simulatoren, Bench) ${cpuBench.toFixed(1)} s = ${ms(cpuBench)}; Temporal-Dev-Server ${cpuServer !== undefined ? `${cpuServer.toFixed(1)} s = ${ms(cpuServer)}` : 'unbekannt (fremder Server)'}; Redis ${cpuRedis.toFixed(1)} s`);
+    if (cpuEngine !== undefined) out(`  Digital: die Engine allein bräuchte ${ms(cpuEngine)} CPU, auf 2 eigenen Kernen ≈ ${((2 * dokumente) / cpuEngine).toFixed(0)} Dokumente/s (Temporal, E-Akte und Fachverfahren auf eigenen Maschinen, wie im Betrieb)`);
+    else out(`  Digital CPU je Thread dieses Prozesses (noch laufende Threads): ${threadBericht(threads0, cpuJeThread())}`);
     out(`posteingang: pages=${seiten} e2e_ratio=${ratioText} lost=${scanLost + dz.lost} duplicates=${scanDuplicates + dz.duplicates} digital_docs_per_s=${(dokumente / digitalS).toFixed(2)}`);
   } finally {
-    if (engine) {
-      engine.worker.shutdown();
-      await engine.laeuft.catch(() => undefined);
-      await engine.native.close().catch(() => undefined);
-    }
-    await pool?.close().catch(() => undefined);
-    await schliessePosteingangDienste();
+    await engine?.stop();
     await w.aufraeumen();
   }
 }
-
