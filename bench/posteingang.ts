@@ -314,7 +314,9 @@ const DIST = path.resolve(__dirname, '..');
 
 /** An engine process of dist/ (worker, OCR pool) as a child with the world's environment; resolves when it reports ready. */
 export function starteDienst(w: BenchWelt, name: string, script: string, env: NodeJS.ProcessEnv = {}): Promise<ManagedProcess> {
-  const p = spawnManaged(name, process.execPath, [path.join(DIST, script)], {
+  // BENCH_KIND_NODE_ARGS: node options for the engine processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const nodeArgs = (process.env.BENCH_KIND_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const p = spawnManaged(name, process.execPath, [...nodeArgs, path.join(DIST, script)], {
     runDir: path.join(w.dir, 'run'), logDir: path.join(w.dir, 'logs'), env: { ...w.env, ...env }, ipc: true,
   });
   return new Promise((resolve, reject) => {
