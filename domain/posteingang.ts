@@ -296,7 +296,19 @@ export interface DokumentInput {
   freigegeben?: boolean;
   /** A person already confirmed the split (for the record). */
   zerlegungGeprueft?: boolean;
+  /** What a Stapel already found for this document: the workflow starts from it instead of repeating the steps. */
+  vorarbeit?: DokumentVorarbeit;
   policy: PosteingangPolicy;
+}
+
+/**
+ * A Stapel's recognition of a document it hands to the document workflow (review, WBA), and the household
+ * match when it looked one up. Same shapes as the results of `erkenneDokument` and `ordneDokumentZu`.
+ */
+export interface DokumentVorarbeit {
+  erkennung: Erkennung;
+  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'meanConfidence' | 'rotation'>[];
+  zuordnung?: { zuordnung: Zuordnung; haushalt?: { teamId: string; bereich: 'leistung' | 'markt-integration' }; unbekannt: boolean };
 }
 
 /** What `leseEingang` returns: a small summary (the Lesung itself is a file at `lesungPfad`). */

@@ -19,8 +19,8 @@ import { isBusinessError } from '../../connectors/errors';
 import { BUNDESLAENDER, bekanntgabedatum, feiertageVon, naechsterArbeitstagAbHeute, plusTage, widerspruchsfristEnde, type Bundesland, type Feiertage } from '../../domain/fristen';
 import { normalizeBgNummer, normalizeKundennummer } from '../../domain/identifiers';
 import {
-  EINGANGSART_LABELS, isEingangsart, lesungPfad, type Eingangsart, type Erkennung, type LeseZusammenfassung, type Lesung,
-  type Merkmale, type PosteingangPolicy, type Seite, type Zuordnung,
+  EINGANGSART_LABELS, isEingangsart, lesungPfad, type DokumentVorarbeit, type Eingangsart, type LeseZusammenfassung, type Lesung,
+  type Merkmale, type PosteingangPolicy, type Seite,
 } from '../../domain/posteingang';
 import { bwzFuerWbaEingang, weiterbewilligungWorkflowId } from '../../domain/weiterbewilligung';
 import { berlinDate } from '../../domain/zeit';
@@ -124,10 +124,7 @@ export interface ErkennenArgs {
   barcodeDokumentart?: Eingangsart;
 }
 
-export interface ErkennenErgebnis {
-  erkennung: Erkennung;
-  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'meanConfidence' | 'rotation'>[];
-}
+export type ErkennenErgebnis = Pick<DokumentVorarbeit, 'erkennung' | 'seiten'>;
 
 export interface ZuordnenArgs {
   merkmale: Merkmale;
@@ -135,10 +132,8 @@ export interface ZuordnenArgs {
   hinweisBgNummer?: string;
 }
 
-export interface Haushaltsbezug {
-  teamId: string;
-  bereich: 'leistung' | 'markt-integration';
-}
+export type Haushaltsbezug = NonNullable<NonNullable<DokumentVorarbeit['zuordnung']>['haushalt']>;
+export type ZuordnenErgebnis = NonNullable<DokumentVorarbeit['zuordnung']>;
 
 export interface AblageArgs {
   workflowId: string;
@@ -356,7 +351,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
      * else the citizen app's hint — each format-checked and verified in the Fachverfahren; else a
      * proposal by name + date of birth (never enough to file), else none.
      */
-    async ordneDokumentZu(a: ZuordnenArgs): Promise<{ zuordnung: Zuordnung; haushalt?: Haushaltsbezug; unbekannt: boolean }> {
+    async ordneDokumentZu(a: ZuordnenArgs): Promise<ZuordnenErgebnis> {
       let unbekannt = false;
       const kandidaten: { bg: string; quelle: 'barcode' | 'text' | 'hinweis' }[] = [];
       const bc = a.barcodeBgNummer ? normalizeBgNummer(a.barcodeBgNummer) : null;

@@ -15,7 +15,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { EingangInput } from '../../domain/eingang';
-import { dokumentWorkflowId, type Eingangsart, type PosteingangPolicy, type StapelUebergabeGrund, type Teil } from '../../domain/posteingang';
+import { dokumentWorkflowId, type DokumentVorarbeit, type Eingangsart, type PosteingangPolicy, type StapelUebergabeGrund, type Teil } from '../../domain/posteingang';
 import { istAntragsart, type PosteingangActivities } from './index';
 import type { createRegisterActivities } from './register';
 
@@ -35,7 +35,7 @@ interface StapelAblage { contentHash: string; weiter: 'ablage'; teil: Teil; seit
 export type StapelVerarbeitung =
   | { contentHash: string; weiter: 'abgelegt'; dokumentId: string; dokumentart: Eingangsart; bgNummer: string; wiedervorlageId?: string }
   | { contentHash: string; weiter: 'datei'; grund: StapelUebergabeGrund }
-  | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund; teil: Teil };
+  | { contentHash: string; weiter: 'dokument'; grund: StapelUebergabeGrund; teil: Teil; vorarbeit?: DokumentVorarbeit };
 
 /** Runs `fn` over `xs` with at most `n` at once, results in input order. */
 async function jeweils<T, R>(xs: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
@@ -144,28 +144,34 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
     const teil = gelesen.teile[0];
     if (gelesen.teile.length !== 1 || !teil || teil.zweifelhaft) return { contentHash: e.contentHash, weiter: 'datei', grund: 'mehrere-dokumente' };
     const zuPerson = { contentHash: e.contentHash, weiter: 'dokument', grund: 'pruefung', teil } as const;
+    // What was found goes with the document to its workflow (it does not recognise or match again).
+    let vorarbeit: DokumentVorarbeit | undefined;
     try {
-      const { erkennung } = await pe.erkenneDokument({
+      const erkannt = await pe.erkenneDokument({
         contentHash: e.contentHash, seiten: teil.seiten, eingangsdatum: e.eingangsdatum,
         ...(teil.barcodeDokumentart ? { barcodeDokumentart: teil.barcodeDokumentart } : {}),
       });
+      const { erkennung } = erkannt;
+      vorarbeit = { erkennung, seiten: erkannt.seiten };
       // A WBA is the Weiterbewilligung's domain event: its document workflow delivers it.
-      if (erkennung.dokumentart === 'WBA') return { ...zuPerson, grund: 'wba' };
-      if (!(erkennung.confidence >= policy.schwelle)) return zuPerson;
+      if (erkennung.dokumentart === 'WBA') return { ...zuPerson, grund: 'wba', vorarbeit };
+      if (!(erkennung.confidence >= policy.schwelle)) return { ...zuPerson, vorarbeit };
       const zu = await pe.ordneDokumentZu({
         merkmale: erkennung.merkmale,
         ...(teil.barcodeBgNummer ? { barcodeBgNummer: teil.barcodeBgNummer } : {}),
         ...(e.hinweise?.bgNummer ? { hinweisBgNummer: e.hinweise.bgNummer } : {}),
       });
+      vorarbeit.zuordnung = zu;
       // The same rule as the document workflow: filed without a person only when matched by number.
-      if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return zuPerson;
+      if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return { ...zuPerson, vorarbeit };
       return {
         contentHash: e.contentHash, weiter: 'ablage', teil, seitenzahl: gelesen.seitenzahl, dokumentart: erkennung.dokumentart, bgNummer: zu.zuordnung.bgNummer,
         ...(zu.haushalt ? { teamId: zu.haushalt.teamId } : {}),
         ...(erkennung.merkmale.bescheidVom ? { bescheidVom: erkennung.merkmale.bescheidVom } : {}),
       };
     } catch {
-      return zuPerson;
+      // the document workflow repeats the step that failed (and quarantines the document if it cannot)
+      return vorarbeit ? { ...zuPerson, vorarbeit } : zuPerson;
     }
   }
 }

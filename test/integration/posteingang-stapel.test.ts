@@ -74,6 +74,21 @@ async function speichereHistorie(h: WorkflowHandle, name: string): Promise<void>
   fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.json`), JSON.stringify(obj, null, 1));
 }
 
+/** Types of the local activities a workflow ran so far (from its markers; core writes their data as plain JSON). */
+async function lokaleAktivitaeten(h: WorkflowHandle): Promise<string[]> {
+  const history = await h.fetchHistory();
+  const typen: string[] = [];
+  for (const e of history.events ?? []) {
+    for (const p of Object.values(e.markerRecordedEventAttributes?.details ?? {})) {
+      for (const pl of p.payloads ?? []) {
+        const m = /"activity_type"\s*:\s*"([^"]+)"/.exec(Buffer.from(pl.data ?? new Uint8Array()).toString('utf8'));
+        if (m) typen.push(m[1]!);
+      }
+    }
+  }
+  return typen;
+}
+
 async function existiertNicht(workflowId: string): Promise<void> {
   await expect(handle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 }
@@ -148,6 +163,12 @@ test('a Stapel files the sure born-digital letter itself and reads scans with OC
     return s.status === 'pruefung' ? s : undefined;
   }, 'document waiting in review', 60_000);
   expect(dz.pruefGruende.length).toBeGreaterThan(0);
+  // The Stapel's recognition and household lookup went with the document: its workflow repeats neither.
+  expect(dz.erkennung?.dokumentart).toBeTruthy();
+  expect(dz.zuordnung).toBeDefined();
+  const schritte = await lokaleAktivitaeten(dok);
+  expect(schritte).not.toContain('erkenneDokument');
+  expect(schritte).not.toContain('ordneDokumentZu');
   await eventually(async () => (await dok.describe()).typedSearchAttributes.get(STATUS) === 'pruefung', 'STATUS pruefung');
   await existiertNicht(eingangWorkflowId(pruefung.contentHash));
 
@@ -177,6 +198,10 @@ test('a Stapel files the sure born-digital letter itself and reads scans with OC
   const wbaErgebnis = (await wbaDok.result()) as DokumentErgebnis;
   expect(wbaErgebnis).toMatchObject({ status: 'abgelegt', dokumentart: 'WBA', bgNummer: wbaHaushalt.bgNummer, dokumentId: dokumentIdFuer(dokId(wba.contentHash)) });
   expect(await imArchiv(wbaHaushalt.bgNummer, dokumentIdFuer(dokId(wba.contentHash)))).toHaveLength(1);
+  // Recognised in the Stapel (not again); matched and filed by its workflow.
+  const wbaSchritte = await lokaleAktivitaeten(wbaDok);
+  expect(wbaSchritte).toEqual(expect.arrayContaining(['ordneDokumentZu', 'legeDokumentAb']));
+  expect(wbaSchritte).not.toContain('erkenneDokument');
   await existiertNicht(eingangWorkflowId(wba.contentHash));
 
   await dok.terminate('test done');

@@ -151,9 +151,11 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     return { status: 'verworfen', grund };
   }
 
-  // 1. recognise
-  let erkannt: Awaited<ReturnType<Activities['erkenneDokument']>>;
-  for (;;) {
+  // 1. recognise (a Stapel hands over what it found: not repeated)
+  let erkannt: Awaited<ReturnType<Activities['erkenneDokument']>> | undefined = input.vorarbeit
+    ? { erkennung: input.vorarbeit.erkennung, seiten: input.vorarbeit.seiten }
+    : undefined;
+  while (!erkannt) {
     try {
       erkannt = await kErkennen.erkenneDokument({
         contentHash: input.contentHash, seiten: teil.seiten, eingangsdatum: input.eingangsdatum,
@@ -173,8 +175,8 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   if (erkennung.dokumentart === 'WIDERSPRUCH') z.prioritaet = 'hoch';
   setzeStatus(PosteingangStatus.GELESEN, [{ key: ART, value: erkennung.dokumentart }, { key: PRIORITAET, value: z.prioritaet }]);
 
-  // 2. household
-  const zu = await k.ordneDokumentZu({
+  // 2. household (as the Stapel found it, if it looked)
+  const zu = input.vorarbeit?.zuordnung ?? await k.ordneDokumentZu({
     merkmale: erkennung.merkmale,
     ...(teil.barcodeBgNummer ? { barcodeBgNummer: teil.barcodeBgNummer } : {}),
     ...(input.hinweise?.bgNummer ? { hinweisBgNummer: input.hinweise.bgNummer } : {}),

@@ -21,7 +21,7 @@ import type { Activities } from '../../activities';
 import { eingangWorkflowId, type EingangInput } from '../../domain/eingang';
 import {
   DOKUMENT_WORKFLOW, POSTEINGANG_WORKFLOW, PosteingangStatus, StapelQueries, dokumentWorkflowId,
-  type DokumentInput, type PosteingangPolicy, type StapelAusgang, type StapelErgebnis, type StapelUebergabeGrund, type StapelZustand, type Teil,
+  type DokumentInput, type DokumentVorarbeit, type PosteingangPolicy, type StapelAusgang, type StapelErgebnis, type StapelUebergabeGrund, type StapelZustand, type Teil,
 } from '../../domain/posteingang';
 import { EINGANGSDATUM, PROZESS, Prozess, QUELLE, STATUS } from '../../domain/search-attributes';
 
@@ -101,13 +101,14 @@ export async function posteingangStapel(input: StapelInput): Promise<StapelErgeb
     setze(hash, { art: 'workflow', workflowId, grund });
     return kind(POSTEINGANG_WORKFLOW, workflowId, [{ ...e, stapelId }, { policy: input.policy ?? {} }], e);
   };
-  const eigenesDokument = (hash: string, teil: Teil, grund: StapelUebergabeGrund) => {
+  const eigenesDokument = (hash: string, teil: Teil, grund: StapelUebergabeGrund, vorarbeit?: DokumentVorarbeit) => {
     const e = nachHash.get(hash)!;
     const workflowId = dokumentWorkflowId(hash, 0);
     setze(hash, { art: 'workflow', workflowId, grund });
     const args: DokumentInput = {
       contentHash: e.contentHash, quelle: e.quelle, eingangsdatum: e.eingangsdatum, fileName: e.fileName,
       mediaType: e.mediaType, storedPath: e.storedPath, teil, policy, ...(e.hinweise ? { hinweise: e.hinweise } : {}),
+      ...(vorarbeit ? { vorarbeit } : {}),
     };
     return kind(DOKUMENT_WORKFLOW, workflowId, [args], e);
   };
@@ -140,7 +141,7 @@ export async function posteingangStapel(input: StapelInput): Promise<StapelErgeb
         if (g.weiter === 'abgelegt') {
           setze(g.contentHash, { art: 'abgelegt', dokumentId: g.dokumentId, dokumentart: g.dokumentart, bgNummer: g.bgNummer, ...(g.wiedervorlageId ? { wiedervorlageId: g.wiedervorlageId } : {}) });
         } else if (g.weiter === 'datei') kinder.push(eigeneDatei(g.contentHash, g.grund));
-        else kinder.push(eigenesDokument(g.contentHash, g.teil, g.grund));
+        else kinder.push(eigenesDokument(g.contentHash, g.teil, g.grund, g.vorarbeit));
       }
     }
   };
