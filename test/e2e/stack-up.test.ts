@@ -53,7 +53,7 @@ function startUp(): { child: ChildProcess; output: () => string; ready: Promise<
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not up within 120 s:\n${out}`)), 120000);
+    const timer = setTimeout(() => reject(new Error(`not up within 240 s:\n${out}`)), 240_000);
     child.stdout!.on('data', () => {
       if (out.includes('Beenden mit Strg+C.')) {
         clearTimeout(timer);
@@ -127,4 +127,4 @@ test('up, doctor green, intake to console, clean stop, restart keeps the data', 
   } finally {
     expect(await stop(second.child)).toBe(0);
   }
-}, 240000);
+}, 480_000);

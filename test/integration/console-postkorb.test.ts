@@ -329,4 +329,4 @@ test('after a decision, a next document that cannot be read right now leads to t
   } finally {
     await verwaist.terminate('Test beendet');
   }
-}, 60000);
+}, 120_000);

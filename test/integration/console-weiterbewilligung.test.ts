@@ -183,7 +183,7 @@ describe('Postausgang', () => {
     expect((await (await loggedIn('sb-leistung')).request('/postausgang')).res.status).toBe(403);
     const entries = fs.readFileSync(auditFile(cfg), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
     expect(entries).toContainEqual(expect.objectContaining({ actor: 'postkorb', action: 'postausgang.ansehen', outcome: 'erfolg' }));
-  }, 60000);
+  }, 120_000);
 
   test('the reason of a reject is shown (escaped) when the letter workflow answers', () => {
     const page = postausgangPage({

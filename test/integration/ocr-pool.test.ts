@@ -122,7 +122,7 @@ describe('OCR pool (BullMQ, real Redis)', () => {
     await expect(ergebnis).resolves.toMatchObject({ text: 'vom zweiten Pool' });
     expect(lebt.aufrufe).toBe(1);
     loslassen();
-  }, 60_000);
+  }, 120_000);
 
   it('retries a technical error with backoff', async () => {
     const prefix = uniqueName('ocrq');
@@ -136,7 +136,7 @@ describe('OCR pool (BullMQ, real Redis)', () => {
     offen.push(client);
     await expect(client.erkenne(seiten[1]!)).resolves.toEqual(FIXES_ERGEBNIS);
     expect(wackelt.aufrufe).toBe(3);
-  }, 60_000);
+  }, 120_000);
 
   it('an unreadable image fails for good with a clear reason, without retries', async () => {
     const prefix = uniqueName('ocrq');

@@ -25,7 +25,7 @@ test('drops the letters once, whole files only, for households of the simulated 
   expect(await legeDemoPostAb(cfg, 4)).toBe(0);
   expect(fs.readdirSync(cfg.intake.scannerDir)).toHaveLength(4);
   fs.rmSync(dir, { recursive: true, force: true });
-}, 60000);
+}, 240_000);
 
 test('AKTENLAUF_DEMO_POST: default 8, 0 turns it off, nonsense is refused with a clear message', async () => {
   expect(demoPostAnzahl({})).toBe(8);

@@ -85,5 +85,5 @@ describe('ocr: local engine', () => {
     const weiss = await sharp({ create: { width: 827, height: 1169, channels: 3, background: '#ffffff' } }).greyscale().png().toBuffer();
     const r = await ocr.erkenne(weiss);
     expect(r).toMatchObject({ text: '', woerter: [], meanConfidence: 0, rotation: 0 });
-  }, 60_000);
+  }, 120_000);
 });
