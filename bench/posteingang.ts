@@ -413,6 +413,24 @@ async function starteBenchEngine(w: BenchWelt, prozesse: boolean, ocr: boolean):
   };
 }
 
+/** CPU seconds: this process, the engine processes (undefined when the engine runs in this process) and the dev server (undefined for a foreign one). */
+interface CpuStand {
+  bench: number;
+  engine: number | undefined;
+  server: number | undefined;
+}
+
+function cpuStand(w: BenchWelt, engine: BenchEngine): CpuStand {
+  return { bench: cpuSekunden(), engine: engine.cpu(), server: cpuSekundenVon(w.serverPid) };
+}
+
+/** CPU used since `vorher`. */
+function cpuSeit(w: BenchWelt, engine: BenchEngine, vorher: CpuStand): CpuStand {
+  const jetzt = cpuStand(w, engine);
+  const diff = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? b - a : undefined);
+  return { bench: jetzt.bench - vorher.bench, engine: diff(vorher.engine, jetzt.engine), server: diff(vorher.server, jetzt.server) };
+}
+
 /**
  * Waits until the engine processes and the dev server have been (nearly) idle for 2 s (at most 5 min): a
  * worker process that starts for the first time creates the engine's schedules and runs the Weiterbewilligung
@@ -483,9 +501,7 @@ export async function run(args: string[]): Promise<void> {
       await warteAufRuhe(w, engine);
       const scanTag = '2026-11-24';
       t = Date.now();
-      const cpu0 = cpuSekunden();
-      const cpuEngine0 = engine.cpu();
-      const cpuServer0 = cpuSekundenVon(w.serverPid);
+      const cpu0 = cpuStand(w, engine);
       const hashes = await starteDateien(w, scans, scanTag, {}, stapelGroesse);
       let letzte = 0;
       const e2e = await warteAufEnde(w, hashes, scanTag, 6 * 3600_000, (n) => {
@@ -495,11 +511,9 @@ export async function run(args: string[]): Promise<void> {
         }
       });
       const e2eS = (Date.now() - t) / 1000;
-      const cpuBench = cpuSekunden() - cpu0;
-      const cpuEngine = cpuEngine0 !== undefined ? engine.cpu()! - cpuEngine0 : undefined;
-      const cpuServer = (cpuSekundenVon(w.serverPid) ?? 0) - (cpuServer0 ?? 0);
+      const cpu = cpuSeit(w, engine, cpu0);
       out(`  Ende-zu-Ende: ${e2eS.toFixed(1)} s für ${seiten} Seiten = ${(seiten / e2eS).toFixed(2)} Seiten/s; abgelegt ${e2e.abgelegt}, Prüfung ${e2e.pruefung}, Quarantäne ${e2e.quarantaene}, verloren ${e2e.lost}, doppelt ${e2e.duplicates}`);
-      out(`  CPU: ${cpuEngine !== undefined ? `Engine-Prozesse (Worker, OCR-Pool) ${cpuEngine.toFixed(0)} s, ` : ''}dieser Prozess (${prozesse ? '' : 'Engine, '}Simulatoren, Bench) ${cpuBench.toFixed(0)} s, Temporal-Dev-Server ${cpuServer.toFixed(0)} s`);
+      out(`  CPU: ${cpu.engine !== undefined ? `Engine-Prozesse (Worker, OCR-Pool) ${cpu.engine.toFixed(0)} s, ` : ''}dieser Prozess (${prozesse ? '' : 'Engine, '}Simulatoren, Bench) ${cpu.bench.toFixed(0)} s, Temporal-Dev-Server ${cpu.server !== undefined ? `${cpu.server.toFixed(0)} s` : 'unbekannt (fremder Server)'}`);
       await engine.stop();
       engine = undefined;
 
@@ -519,23 +533,18 @@ export async function run(args: string[]): Promise<void> {
     await warteAufRuhe(w, engine);
     const digitalTag = '2026-11-23';
     t = Date.now();
-    const cpuBench0 = cpuSekunden();
-    const cpuEngine0 = engine.cpu();
-    const cpuServer0 = cpuSekundenVon(w.serverPid);
+    const cpu0 = cpuStand(w, engine);
     const cpuRedis0 = cpuSekundenVon(w.redis.process.child.pid);
     const threads0 = cpuJeThread();
     const dh = await starteDateien(w, digital, digitalTag, {}, stapelGroesse);
     const dz = await warteAufEnde(w, dh, digitalTag, 3600_000);
     const digitalS = (Date.now() - t) / 1000;
-    const cpuBench = cpuSekunden() - cpuBench0;
-    const cpuEngine = cpuEngine0 !== undefined ? engine.cpu()! - cpuEngine0 : undefined;
-    const cpuServer1 = cpuSekundenVon(w.serverPid);
-    const cpuServer = cpuServer0 !== undefined && cpuServer1 !== undefined ? cpuServer1 - cpuServer0 : undefined;
+    const cpu = cpuSeit(w, engine, cpu0);
     const cpuRedis = (cpuSekundenVon(w.redis.process.child.pid) ?? 0) - (cpuRedis0 ?? 0);
     const ms = (s: number) => `${((s / dokumente) * 1000).toFixed(1)} ms/Dokument`;
     out(`  Digital: ${dokumente} Briefe in ${digitalS.toFixed(1)} s = ${(dokumente / digitalS).toFixed(2)} Dokumente/s; abgelegt ${dz.abgelegt}, Prüfung ${dz.pruefung}, Quarantäne ${dz.quarantaene}, verloren ${dz.lost}, doppelt ${dz.duplicates}`);
-    out(`  Digital CPU: ${cpuEngine !== undefined ? `Engine-Prozess (Worker) ${cpuEngine.toFixed(1)} s = ${ms(cpuEngine)}; ` : ''}dieser Prozess (${prozesse ? '' : 'Worker, '}Simulatoren, Bench) ${cpuBench.toFixed(1)} s = ${ms(cpuBench)}; Temporal-Dev-Server ${cpuServer !== undefined ? `${cpuServer.toFixed(1)} s = ${ms(cpuServer)}` : 'unbekannt (fremder Server)'}; Redis ${cpuRedis.toFixed(1)} s`);
-    if (cpuEngine !== undefined) out(`  Digital: die Engine allein bräuchte ${ms(cpuEngine)} CPU, auf 2 eigenen Kernen ≈ ${((2 * dokumente) / cpuEngine).toFixed(0)} Dokumente/s (Temporal, E-Akte und Fachverfahren auf eigenen Maschinen, wie im Betrieb)`);
+    out(`  Digital CPU: ${cpu.engine !== undefined ? `Engine-Prozess (Worker) ${cpu.engine.toFixed(1)} s = ${ms(cpu.engine)}; ` : ''}dieser Prozess (${prozesse ? '' : 'Worker, '}Simulatoren, Bench) ${cpu.bench.toFixed(1)} s = ${ms(cpu.bench)}; Temporal-Dev-Server ${cpu.server !== undefined ? `${cpu.server.toFixed(1)} s = ${ms(cpu.server)}` : 'unbekannt (fremder Server)'}; Redis ${cpuRedis.toFixed(1)} s`);
+    if (cpu.engine !== undefined) out(`  Digital: die Engine allein bräuchte ${ms(cpu.engine)} CPU, auf 2 eigenen Kernen ≈ ${((2 * dokumente) / cpu.engine).toFixed(0)} Dokumente/s (Temporal, E-Akte und Fachverfahren auf eigenen Maschinen, wie im Betrieb)`);
     else out(`  Digital CPU je Thread dieses Prozesses (noch laufende Threads): ${threadBericht(threads0, cpuJeThread())}`);
     out(`posteingang: pages=${seiten} e2e_ratio=${ratioText} lost=${scanLost + dz.lost} duplicates=${scanDuplicates + dz.duplicates} digital_docs_per_s=${(dokumente / digitalS).toFixed(2)}`);
   } finally {

@@ -187,7 +187,7 @@ export interface DokumentZustand {
   quelle: string;
   dateiname: string;
   /** Page metadata of this document (no text, no word boxes: those are in the Lesung file, `lesungPfad`). */
-  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'meanConfidence' | 'rotation'>[];
+  seiten: DokumentSeite[];
   /** Not held by the workflow (it stays out of the history): read the pages' text from the Lesung file. */
   text?: string;
   erkennung?: Erkennung;
@@ -301,14 +301,34 @@ export interface DokumentInput {
   policy: PosteingangPolicy;
 }
 
+/** Page metadata of a document (no text, no word boxes: those stay in the Lesung file). */
+export type DokumentSeite = Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'meanConfidence' | 'rotation'>;
+
+/** What `erkenneDokument` finds. */
+export interface ErkennenErgebnis {
+  erkennung: Erkennung;
+  seiten: DokumentSeite[];
+}
+
+/** The team and area a household belongs to. */
+export interface Haushaltsbezug {
+  teamId: string;
+  bereich: 'leistung' | 'markt-integration';
+}
+
+/** What `ordneDokumentZu` finds. */
+export interface ZuordnenErgebnis {
+  zuordnung: Zuordnung;
+  haushalt?: Haushaltsbezug;
+  unbekannt: boolean;
+}
+
 /**
  * A Stapel's recognition of a document it hands to the document workflow (review, WBA), and the household
- * match when it looked one up. Same shapes as the results of `erkenneDokument` and `ordneDokumentZu`.
+ * match when it looked one up.
  */
-export interface DokumentVorarbeit {
-  erkennung: Erkennung;
-  seiten: Pick<Seite, 'nr' | 'quelle' | 'bild' | 'bildGroesse' | 'meanConfidence' | 'rotation'>[];
-  zuordnung?: { zuordnung: Zuordnung; haushalt?: { teamId: string; bereich: 'leistung' | 'markt-integration' }; unbekannt: boolean };
+export interface DokumentVorarbeit extends ErkennenErgebnis {
+  zuordnung?: ZuordnenErgebnis;
 }
 
 /** What `leseEingang` returns: a small summary (the Lesung itself is a file at `lesungPfad`). */

@@ -19,8 +19,8 @@ import { isBusinessError } from '../../connectors/errors';
 import { BUNDESLAENDER, bekanntgabedatum, feiertageVon, naechsterArbeitstagAbHeute, plusTage, widerspruchsfristEnde, type Bundesland, type Feiertage } from '../../domain/fristen';
 import { normalizeBgNummer, normalizeKundennummer } from '../../domain/identifiers';
 import {
-  EINGANGSART_LABELS, isEingangsart, lesungPfad, type DokumentVorarbeit, type Eingangsart, type LeseZusammenfassung, type Lesung,
-  type Merkmale, type PosteingangPolicy, type Seite,
+  EINGANGSART_LABELS, isEingangsart, lesungPfad, type Eingangsart, type ErkennenErgebnis, type Haushaltsbezug, type LeseZusammenfassung, type Lesung,
+  type Merkmale, type PosteingangPolicy, type Seite, type ZuordnenErgebnis,
 } from '../../domain/posteingang';
 import { bwzFuerWbaEingang, weiterbewilligungWorkflowId } from '../../domain/weiterbewilligung';
 import { berlinDate } from '../../domain/zeit';
@@ -124,7 +124,6 @@ export interface ErkennenArgs {
   barcodeDokumentart?: Eingangsart;
 }
 
-export type ErkennenErgebnis = Pick<DokumentVorarbeit, 'erkennung' | 'seiten'>;
 
 export interface ZuordnenArgs {
   merkmale: Merkmale;
@@ -132,8 +131,6 @@ export interface ZuordnenArgs {
   hinweisBgNummer?: string;
 }
 
-export type Haushaltsbezug = NonNullable<NonNullable<DokumentVorarbeit['zuordnung']>['haushalt']>;
-export type ZuordnenErgebnis = NonNullable<DokumentVorarbeit['zuordnung']>;
 
 export interface AblageArgs {
   workflowId: string;

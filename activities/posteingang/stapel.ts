@@ -143,19 +143,21 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
     }
     const teil = gelesen.teile[0];
     if (gelesen.teile.length !== 1 || !teil || teil.zweifelhaft) return { contentHash: e.contentHash, weiter: 'datei', grund: 'mehrere-dokumente' };
-    const zuPerson = { contentHash: e.contentHash, weiter: 'dokument', grund: 'pruefung', teil } as const;
-    // What was found goes with the document to its workflow (it does not recognise or match again).
+    // What was found goes with the document to its workflow (it does not recognise or match again; a step
+    // that failed here it repeats, and quarantines the document if it cannot).
     let vorarbeit: DokumentVorarbeit | undefined;
+    const zuPerson = (grund: StapelUebergabeGrund = 'pruefung'): Extract<StapelVerarbeitung, { weiter: 'dokument' }> => ({
+      contentHash: e.contentHash, weiter: 'dokument', grund, teil, ...(vorarbeit ? { vorarbeit } : {}),
+    });
     try {
-      const erkannt = await pe.erkenneDokument({
+      vorarbeit = await pe.erkenneDokument({
         contentHash: e.contentHash, seiten: teil.seiten, eingangsdatum: e.eingangsdatum,
         ...(teil.barcodeDokumentart ? { barcodeDokumentart: teil.barcodeDokumentart } : {}),
       });
-      const { erkennung } = erkannt;
-      vorarbeit = { erkennung, seiten: erkannt.seiten };
+      const { erkennung } = vorarbeit;
       // A WBA is the Weiterbewilligung's domain event: its document workflow delivers it.
-      if (erkennung.dokumentart === 'WBA') return { ...zuPerson, grund: 'wba', vorarbeit };
-      if (!(erkennung.confidence >= policy.schwelle)) return { ...zuPerson, vorarbeit };
+      if (erkennung.dokumentart === 'WBA') return zuPerson('wba');
+      if (!(erkennung.confidence >= policy.schwelle)) return zuPerson();
       const zu = await pe.ordneDokumentZu({
         merkmale: erkennung.merkmale,
         ...(teil.barcodeBgNummer ? { barcodeBgNummer: teil.barcodeBgNummer } : {}),
@@ -163,15 +165,14 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
       });
       vorarbeit.zuordnung = zu;
       // The same rule as the document workflow: filed without a person only when matched by number.
-      if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return { ...zuPerson, vorarbeit };
+      if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return zuPerson();
       return {
         contentHash: e.contentHash, weiter: 'ablage', teil, seitenzahl: gelesen.seitenzahl, dokumentart: erkennung.dokumentart, bgNummer: zu.zuordnung.bgNummer,
         ...(zu.haushalt ? { teamId: zu.haushalt.teamId } : {}),
         ...(erkennung.merkmale.bescheidVom ? { bescheidVom: erkennung.merkmale.bescheidVom } : {}),
       };
     } catch {
-      // the document workflow repeats the step that failed (and quarantines the document if it cannot)
-      return vorarbeit ? { ...zuPerson, vorarbeit } : zuPerson;
+      return zuPerson();
     }
   }
 }

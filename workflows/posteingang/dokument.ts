@@ -152,9 +152,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   }
 
   // 1. recognise (a Stapel hands over what it found: not repeated)
-  let erkannt: Awaited<ReturnType<Activities['erkenneDokument']>> | undefined = input.vorarbeit
-    ? { erkennung: input.vorarbeit.erkennung, seiten: input.vorarbeit.seiten }
-    : undefined;
+  let erkannt: Awaited<ReturnType<Activities['erkenneDokument']>> | undefined = input.vorarbeit;
   while (!erkannt) {
     try {
       erkannt = await kErkennen.erkenneDokument({
