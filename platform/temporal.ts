@@ -23,7 +23,16 @@ export function dataConverter(codec: AesGcmCodec): DataConverter {
 }
 
 export async function connect(address: string, timeoutMs = 5000): Promise<Connection> {
-  return Connection.connect({ address, connectTimeout: timeoutMs });
+  // Not Connection.connect: when the server does not answer it leaves its gRPC channel open
+  // (a readiness probe polling a server that is still starting would leak one per attempt).
+  const conn = Connection.lazy({ address, connectTimeout: timeoutMs });
+  try {
+    await conn.ensureConnected();
+    return conn;
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 export function makeClient(connection: Connection, namespace: string, codec: AesGcmCodec): Client {

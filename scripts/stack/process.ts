@@ -132,10 +132,16 @@ export function killStale(runDir: string): string[] {
   return killed;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: number, intervalMs = 250): Promise<T> {
+/**
+ * Probes until `probe` answers or the time is up. `gone` (e.g. "the process exited") ends the
+ * waiting at once with its error instead of probing a dead process until the deadline.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: number, intervalMs = 250, gone?: () => Error | undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const aus = gone?.();
+    if (aus) throw aus;
     try {
       return await probe();
     } catch (err) {

@@ -92,10 +92,9 @@ export async function startEmbeddedRedis(o: { port: number; dir: string; runDir:
   const proc = spawnManaged(o.name ?? 'redis', bin, args, { runDir: o.runDir, logDir: o.logDir });
   const url = `redis://127.0.0.1:${o.port}`;
   await waitFor('Redis', async () => {
-    if (proc.child.exitCode !== null) throw new StackError(`redis-server hat sich beendet; Log: ${proc.logFile}`);
     const p = await probeRedis(url, 500);
     if (!p.ok) throw new Error(p.error);
-  }, 15000, 100);
+  }, 15000, 100, () => (proc.child.exitCode !== null || proc.child.signalCode !== null ? new StackError(`redis-server hat sich beendet; Log: ${proc.logFile}`) : undefined));
   return { url, process: proc, stop: () => stopManaged(proc) };
 }
 

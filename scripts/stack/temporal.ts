@@ -150,6 +150,25 @@ export interface DevServer {
   address: string;
 }
 
+function logSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The dev server's last words before it exited (its own error, e.g. "bind: address already in use"). */
+async function lastLogLine(logFile: string, from: number): Promise<string | undefined> {
+  await new Promise((r) => setTimeout(r, 300)); // the log stream may still be flushing the child's last output
+  try {
+    const lines = fs.readFileSync(logFile).subarray(from).toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('exited code='));
+    return lines.at(-1)?.slice(0, 400);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
   fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const args = [
@@ -172,10 +191,17 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     if (o.codecEndpoint) args.push('--ui-codec-endpoint', o.codecEndpoint);
     if (o.uiPublicPath) args.push('--ui-public-path', o.uiPublicPath);
   }
+  const logFrom = logSize(path.join(o.logDir, `${o.name ?? 'temporal'}.log`)); // the log is appended to across starts
   const proc = spawnManaged(o.name ?? 'temporal', o.cliPath, args, { runDir: o.runDir, logDir: o.logDir });
   const address = `127.0.0.1:${o.port}`;
-  const early = proc.exited.then((code) => {
-    throw new StackError(`Temporal-Dev-Server hat sich sofort beendet (Code ${code}); Log: ${proc.logFile}`, `Belegt ein anderer Prozess Port ${o.port}? (ss -ltnp | grep ${o.port})`);
+  let beendet = false;
+  const early = proc.exited.then(async (code) => {
+    beendet = true;
+    const reason = await lastLogLine(proc.logFile, logFrom);
+    throw new StackError(
+      `Temporal-Dev-Server hat sich sofort beendet (Code ${code})${reason ? `: ${reason}` : ''}; Log: ${proc.logFile}`,
+      `Belegt ein anderer Prozess Port ${o.port}? (ss -ltnp | grep ${o.port})`,
+    );
   });
   early.catch(() => undefined); // handled through the race below
   const ready = waitFor(
@@ -190,10 +216,13 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     },
     o.startTimeoutMs ?? 90000,
     500,
+    () => (beendet ? new Error('Temporal: Prozess beendet') : undefined),
   );
+  ready.catch(() => undefined); // handled through the race below
   try {
     await Promise.race([ready, early]);
   } catch (err) {
+    if (beendet) throw await early.then(() => err, (e: unknown) => e); // the dev server's own reason
     await stopManaged(proc, 3000);
     throw err;
   }

@@ -25,7 +25,7 @@ beforeAll(async () => {
     throw new Error('dist/ fehlt: `npm test` baut vor Jest; einzeln zuerst `npm run build` ausführen.');
   }
   dataDir = path.join(testStack().root, uniqueName('stack'));
-  const [temporalPort, uiPort, consolePort, redisPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [temporalPort, uiPort, consolePort, redisPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(6)]);
   consoleUrl = `http://127.0.0.1:${consolePort}`;
   env = { ...process.env };
   for (const k of Object.keys(env)) if (/^(REDIS_URL|TEMPORAL_|AKTENLAUF_|CONSOLE_|INTAKE_|SIMULATOR_)/.test(k)) delete env[k];

@@ -3,11 +3,12 @@
  * still listed and their results readable (the embedded default keeps its data).
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
-import { startDevServer } from '../../scripts/stack/temporal';
+import { StackError, startDevServer } from '../../scripts/stack/temporal';
 import { stopManaged } from '../../scripts/stack/process';
 import { createEngineWorker } from '../../workers/temporal-worker';
 import { eingangWorkflowId } from '../../domain/eingang';
@@ -75,5 +76,26 @@ test('workflows survive a restart of the dev server', async () => {
     await conn.close();
   } finally {
     await stopManaged(server.process, 5000);
+  }
+});
+
+test('a dev server that cannot take its port says why, in the error', async () => {
+  const stack = testStack();
+  const root = path.join(stack.root, uniqueName('taken'));
+  const port = await freePort();
+  const blocker = net.createServer((socket) => socket.destroy()); // the readiness probe's connections must not keep it open
+  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+  try {
+    const opts = { cliPath: stack.temporalCli, dbFile: path.join(root, 'temporal.db'), port, uiPort: 0, headless: true, namespace: 'default', retentionDays: 30, runDir: path.join(root, 'run'), logDir: path.join(root, 'logs'), name: 'temporal-taken' };
+    // The log is appended to across starts: a line of an earlier run must not be taken for this one's reason.
+    fs.mkdirSync(opts.logDir, { recursive: true });
+    fs.writeFileSync(path.join(opts.logDir, 'temporal-taken.log'), 'frühere Sitzung: database is locked\nexited code=1 signal=null\n');
+    const err = await startDevServer(opts).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StackError);
+    expect((err as Error).message).toMatch(/sofort beendet \(Code \d+\): .*address already in use/);
+    expect((err as Error).message).not.toContain('database is locked');
+    expect((err as StackError).fix).toContain(String(port));
+  } finally {
+    await new Promise((r) => blocker.close(r));
   }
 });
