@@ -12,6 +12,7 @@ import { userInfo } from 'node:os';
 import { appendAudit, auditFile } from '../console/audit';
 import { scheduleCommand } from './schedule';
 import { intakeBefehl } from './intake';
+import { schuetzeNeueDateien } from '../platform/lifecycle';
 
 const HELP = `aktenlauf – Workflow-Engine für das Backoffice kommunaler Jobcenter
 
@@ -50,29 +51,29 @@ async function runChecks(cfg: Config, launchBrowser: boolean, json: boolean): Pr
   return failed.length === 0 ? 0 : 1;
 }
 
+/** The configuration, with the file mask applied (up passes it to all its children); undefined after saying what is wrong. */
+function konfiguration(): Config | undefined {
+  try {
+    const cfg = loadConfig();
+    schuetzeNeueDateien(cfg.umask);
+    return cfg;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return undefined;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   // Commands with their own options parse their arguments themselves (operations, cli/audit.ts, cli/schedule.ts).
   if (argv[0] === 'audit' || argv[0] === 'schedule') {
-    let opsCfg: Config;
-    try {
-      opsCfg = loadConfig();
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`${err.message}\n`);
-        return 2;
-      }
-      throw err;
-    }
+    const opsCfg = konfiguration();
+    if (!opsCfg) return 2;
     return argv[0] === 'audit' ? auditCommand(argv.slice(1), opsCfg) : scheduleCommand(argv.slice(1), opsCfg);
   }
   if (argv[0] === 'intake') {
-    try {
-      return (await intakeBefehl(loadConfig(), argv.slice(1))).code;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
+    const intakeCfg = konfiguration();
+    return intakeCfg ? (await intakeBefehl(intakeCfg, argv.slice(1))).code : 2;
   }
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   const [command, sub] = positionals;
@@ -80,16 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command || values.help ? 0 : 1;
   }
-  let cfg: Config;
-  try {
-    cfg = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const cfg = konfiguration();
+  if (!cfg) return 2;
   switch (command) {
     case 'up':
       return up(cfg);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { Config } from '../platform/config';
 import { loadKeyRing } from '../platform/codec';
+import { engeDatenverzeichnisEin } from '../platform/lifecycle';
 import { connect, ensureNamespace } from '../platform/temporal';
 import { ensureChromium } from '../scripts/stack/chromium';
 import { killStale, spawnManaged, stopManaged, type ManagedProcess } from '../scripts/stack/process';
@@ -37,6 +38,8 @@ export async function up(cfg: Config): Promise<number> {
   const t0 = Date.now();
   const logDir = path.join(cfg.dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true });
+  const eingeengt = engeDatenverzeichnisEin(cfg.dataDir, cfg.umask);
+  if (eingeengt) say(eingeengt);
   const other = runningSupervisor(cfg.runDir);
   if (other) {
     say(`FEHLER: Aktenlauf läuft bereits mit diesem Datenverzeichnis (${cfg.dataDir}, pid ${other}).`);

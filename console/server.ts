@@ -419,5 +419,5 @@ if (require.main === module) {
       await redis.quit().catch(() => redis.disconnect());
       await connection.close();
     }
-  });
+  }, { umask: cfg.umask });
 }

@@ -16,6 +16,12 @@ export const optionalString = z
 export const envSchema = z.object({
   AKTENLAUF_DATA_DIR: z.string().default('data'),
   AKTENLAUF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** File mode mask of every engine process: 077 = files with Sozialdaten readable by the engine's user only. */
+  AKTENLAUF_UMASK: z
+    .string()
+    .regex(/^0?[0-7]{3}$/, 'drei Oktalziffern, z. B. 077 (nur der Benutzer des Dienstes) oder 027 (auch seine Gruppe lesend)')
+    .default('077')
+    .transform((v) => parseInt(v, 8)),
 
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -66,6 +72,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   dataDir: string;
   logLevel: Env['AKTENLAUF_LOG_LEVEL'];
+  /** AKTENLAUF_UMASK as a number (e.g. 0o077). */
+  umask: number;
   temporal: {
     /** true when Aktenlauf starts its own dev server (no TEMPORAL_ADDRESS given). */
     embedded: boolean;
@@ -143,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   return {
     dataDir,
     logLevel: e.AKTENLAUF_LOG_LEVEL,
+    umask: e.AKTENLAUF_UMASK,
     temporal: {
       embedded: !e.TEMPORAL_ADDRESS,
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,

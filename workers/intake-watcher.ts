@@ -480,5 +480,5 @@ if (require.main === module) {
     }
     await server?.app.close();
     await connection.close();
-  });
+  }, { umask: cfg.umask });
 }

@@ -136,5 +136,5 @@ if (require.main === module) {
     signalReady({ queue: OCR_QUEUE, workers: pool.workers });
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     await pool.close();
-  });
+  }, { umask: cfg.umask });
 }

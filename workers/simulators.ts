@@ -76,5 +76,5 @@ if (require.main === module) {
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await started.stop();
-  });
+  }, { umask: cfg.umask });
 }

@@ -126,5 +126,5 @@ if (require.main === module) {
     await connectors.close();
     await connection.close();
     await shutdownTracing();
-  });
+  }, { umask: cfg.umask });
 }

@@ -76,5 +76,5 @@ if (require.main === module) {
     signalReady({ queues: pool.workers.map((w) => w.queueName) });
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     await pool.close();
-  });
+  }, { umask: cfg.umask });
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../platform/config';
 import { loadKeyRing } from '../../platform/codec';
+import { datenverzeichnisZuOffen } from '../../platform/lifecycle';
 import { connect } from '../../platform/temporal';
 import { ALL_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { launchChromium, locateChromium } from './chromium';
@@ -64,7 +65,12 @@ export async function checkStack(cfg: Config, o: CheckOptions = {}): Promise<Che
   try {
     fs.mkdirSync(cfg.dataDir, { recursive: true });
     fs.accessSync(cfg.dataDir, fs.constants.W_OK);
-    checks.push({ id: 'data', label: 'Datenverzeichnis', required: true, ok: true, detail: cfg.dataDir });
+    const offen = datenverzeichnisZuOffen(cfg.dataDir, cfg.umask);
+    checks.push(
+      offen
+        ? { id: 'data', label: 'Datenverzeichnis', required: false, ok: false, detail: `${cfg.dataDir}: Rechte ${offen.modus} – auch andere Benutzer der Maschine kommen an die Sozialdaten`, fix: `chmod ${offen.soll} ${cfg.dataDir} (oder einmal \`aktenlauf up\`, das es selbst tut)` }
+        : { id: 'data', label: 'Datenverzeichnis', required: true, ok: true, detail: cfg.dataDir },
+    );
   } catch (err) {
     checks.push({ id: 'data', label: 'Datenverzeichnis', required: true, ok: false, detail: `${cfg.dataDir}: ${(err as Error).message}`, fix: 'AKTENLAUF_DATA_DIR auf ein beschreibbares Verzeichnis setzen.' });
   }

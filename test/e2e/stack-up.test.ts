@@ -87,10 +87,26 @@ async function consoleLists(workflowIdPrefix: string): Promise<boolean> {
   return text.includes(workflowIdPrefix);
 }
 
+/** Files and dirs under `dir` that other users of the machine could read or enter. */
+function offenFuerAndere(dir: string): string[] {
+  const offen: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() && !e.isDirectory()) continue;
+    const full = path.join(e.parentPath, e.name);
+    const mode = fs.statSync(full).mode & 0o777;
+    if (mode & 0o077) offen.push(`${path.relative(dir, full)} ${mode.toString(8)}`);
+  }
+  return offen;
+}
+
 test('up, doctor green, intake to console, clean stop, restart keeps the data', async () => {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 }); // as a shell mkdir leaves it
+  fs.chmodSync(dataDir, 0o755);
   const first = startUp();
   await first.ready;
   expect(first.output()).toContain(`Konsole:            ${consoleUrl}`);
+  expect(first.output()).toContain('Rechte 755 → 700');
+  expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
   const runDir = path.join(dataDir, 'run');
   const pids = pidsOf(runDir);
   expect(pids.length).toBe(8); // temporal, redis, worker, simulators, robots, ocr-pool, console, intake
@@ -117,6 +133,8 @@ test('up, doctor green, intake to console, clean stop, restart keeps the data', 
   expect(first.output()).toContain('Alle Prozesse beendet.');
   expect(pids.filter(alive)).toEqual([]);
   expect(pidsOf(runDir)).toEqual([]);
+  // Everything the stack wrote (database, Redis, originals, readings, logs, users, audit) is the service user's alone.
+  expect(offenFuerAndere(dataDir)).toEqual([]);
 
   const second = startUp();
   await second.ready;

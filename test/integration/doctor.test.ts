@@ -2,7 +2,9 @@
  * doctor/status answer quickly and plainly: a stopped Redis or Temporal is reported with
  * what to do, never waited for.
  */
+import fs from 'node:fs';
 import { checkStack } from '../../scripts/stack/doctor';
+import { engeDatenverzeichnisEin } from '../../platform/lifecycle';
 import { ensureRedis } from '../../scripts/stack/redis';
 import { testConfig, testStack } from '../helpers/env';
 import { freePort } from '../helpers/ports';
@@ -42,4 +44,19 @@ test('a stopped Temporal is reported with how to start it', async () => {
   expect(temporal.ok).toBe(false);
   expect(temporal.detail).toContain('antwortet nicht');
   expect(checks.find((c) => c.id === 'redis')?.detail).toContain(testStack().redisUrl.replace('redis://', ''));
+});
+
+test('a data dir other users can enter is a hint with the chmod; up narrows it to the mask', async () => {
+  const cfg = testConfig({ AKTENLAUF_UMASK: '027' });
+  fs.chmodSync(cfg.dataDir, 0o755);
+  const vorher = (await checkStack(cfg, { timeoutMs: 1500 })).find((c) => c.id === 'data')!;
+  expect(vorher).toMatchObject({ ok: false, required: false });
+  expect(vorher.detail).toContain('Rechte 755');
+  expect(vorher.fix).toContain(`chmod 750 ${cfg.dataDir}`);
+
+  expect(engeDatenverzeichnisEin(cfg.dataDir, cfg.umask)).toContain('Rechte 755 → 750');
+  expect(fs.statSync(cfg.dataDir).mode & 0o777).toBe(0o750);
+  expect(engeDatenverzeichnisEin(cfg.dataDir, cfg.umask)).toBeUndefined(); // nothing to narrow twice
+  const nachher = (await checkStack(cfg, { timeoutMs: 1500 })).find((c) => c.id === 'data')!;
+  expect(nachher).toMatchObject({ ok: true, required: true, detail: cfg.dataDir });
 });

@@ -33,5 +33,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ CONSOLE_PORT: '70000' }, '/x')).toThrow(/CONSOLE_PORT/);
     expect(() => loadConfig({ TEMPORAL_RETENTION_DAYS: '0' }, '/x')).toThrow(/TEMPORAL_RETENTION_DAYS/);
     expect(() => loadConfig({ AKTENLAUF_LOG_LEVEL: 'laut' }, '/x')).toThrow(/AKTENLAUF_LOG_LEVEL/);
+    expect(() => loadConfig({ AKTENLAUF_UMASK: '0o77' }, '/x')).toThrow(/AKTENLAUF_UMASK.*Oktalziffern/);
+    expect(() => loadConfig({ AKTENLAUF_UMASK: '088' }, '/x')).toThrow(/AKTENLAUF_UMASK/);
+  });
+
+  it('creates files for the service user alone unless a group is let in', () => {
+    expect(loadConfig({}, '/x').umask).toBe(0o077);
+    expect(loadConfig({ AKTENLAUF_UMASK: '027' }, '/x').umask).toBe(0o027);
+    expect(loadConfig({ AKTENLAUF_UMASK: '0007' }, '/x').umask).toBe(0o007);
   });
 });
