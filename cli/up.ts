@@ -160,6 +160,7 @@ export async function up(cfg: Config): Promise<number> {
     say(`  Redis:              ${redactUrl(redis.url)}${redis.embedded ? ' (eigener redis-server, Daten in data/redis)' : ''}`);
     say(`  Simulatoren:        http://127.0.0.1:${cfg.simulators.port}`);
     say(`  Scanner-Eingang:    ${cfg.intake.scannerDir}`);
+    if (cfg.intake.mail.port > 0) say(`  E-Mail-Eingang:     smtp://${cfg.intake.mail.host}:${cfg.intake.mail.port} (einliefern darf nur: ${cfg.intake.mail.erlaubt.join(', ')})`);
     say(`  Daten und Logs:     ${cfg.dataDir}`);
     say(cfg.console.demoPassword ? '  Anmeldung:          Demo-Benutzer, Passwort aus AKTENLAUF_DEMO_PASSWORD' : `  Anmeldung:          Demo-Benutzer und Passwort in ${demoAccessFile(cfg)}`);
     say('Beenden mit Strg+C.');

@@ -2,6 +2,7 @@
  * The one typed configuration of Aktenlauf, read from environment variables and validated.
  * Every variable is documented in the README (section "Configuration") with its default.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -57,6 +58,15 @@ export const envSchema = z.object({
   INTAKE_APP_DIR: optionalString,
   INTAKE_HOST: z.string().default('127.0.0.1'),
   INTAKE_PORT: port.default(3010),
+  /** SMTP intake of e-mail (0 = off); only INTAKE_MAIL_ERLAUBT may deliver. */
+  INTAKE_MAIL_HOST: z.string().default('127.0.0.1'),
+  INTAKE_MAIL_PORT: z.coerce.number().int().min(0).max(65535).default(3025),
+  INTAKE_MAIL_ERLAUBT: z
+    .string()
+    .default('127.0.0.1,::1')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((l) => l.every((a) => isIP(a) !== 0), 'kommagetrennte IP-Adressen des Mail-Gateways, z. B. 10.1.2.3,127.0.0.1'),
+  INTAKE_MAIL_MAX_MB: positiveInt.max(200).default(30),
   EINGANGSDATUM_QUELLE: z.enum(['mtime', 'heute']).default('mtime'),
 
   SIMULATOR_PORT: port.default(4010),
@@ -126,6 +136,8 @@ export interface Config {
     port: number;
     /** Eingangsdatum of hot-folder files: the file's mtime (when the scanner wrote it) or the day it is taken. */
     eingangsdatumQuelle: 'mtime' | 'heute';
+    /** SMTP intake of e-mail (workers/mail-eingang.ts); port 0 = off. */
+    mail: { host: string; port: number; erlaubt: string[]; maxBytes: number };
   };
   simulators: { port: number; households: number; seed: number; dir: string };
   runDir: string;
@@ -195,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       host: e.INTAKE_HOST,
       port: e.INTAKE_PORT,
       eingangsdatumQuelle: e.EINGANGSDATUM_QUELLE,
+      mail: { host: e.INTAKE_MAIL_HOST, port: e.INTAKE_MAIL_PORT, erlaubt: e.INTAKE_MAIL_ERLAUBT, maxBytes: e.INTAKE_MAIL_MAX_MB * 1024 * 1024 },
     },
     simulators: { port: e.SIMULATOR_PORT, households: e.SIMULATOR_HOUSEHOLDS, seed: e.SIMULATOR_SEED, dir: path.join(dataDir, 'sim') },
     runDir: path.join(dataDir, 'run'),

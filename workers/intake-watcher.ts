@@ -32,6 +32,7 @@ import type { Logger } from '../platform/logger';
 import { parseNachricht } from '../connectors/buerger-app/nachricht';
 import { STANDARD_GRENZEN, type NachrichtGrenzen } from '../connectors/buerger-app/port';
 import { readCredential, type CredentialSpec, type Secret } from '../connectors/credentials';
+import { leseMail } from '../connectors/mail/eingang';
 
 export interface IntakeOptions {
   client: Client;
@@ -353,6 +354,45 @@ export class IntakeWatcher {
     this.o.log.info({ anhaenge: eingaenge.length, workflowIds: eingaenge.map((e) => e.workflowId) }, 'intake: citizen app message taken');
     return { ok: true, eingangsdatum: n.eingangsdatum, eingaenge };
   }
+
+  /**
+   * An e-mail as the relay delivered it: stored as delivered (`store/mail/<sha256>.eml`), then each of
+   * its documents (connectors/mail/eingang.ts) stored and started with quelle 'mail'. Throws only on
+   * technical failure: the relay keeps the message and delivers it again (starting is idempotent).
+   */
+  async nimmMail(roh: Buffer): Promise<{ eingangsdatum: string; eingaenge: MailEingang[]; ausgelassen: number }> {
+    const mailHash = createHash('sha256').update(roh).digest('hex');
+    const mailDir = path.join(path.dirname(this.o.storeDir), 'mail');
+    await fs.mkdir(mailDir, { recursive: true });
+    await writeDurably(path.join(mailDir, `${mailHash}.eml`), roh);
+    const m = await leseMail(roh, new Date(this.now()));
+    const hinweise: NonNullable<EingangInput['hinweise']> = {};
+    if (m.bgNummer) hinweise.bgNummer = m.bgNummer;
+    if (m.betreff) hinweise.betreff = m.betreff;
+    const eingaenge: MailEingang[] = [];
+    for (const d of m.dokumente) {
+      const r = await this.starte(d.inhalt, {
+        quelle: 'mail', eingangsdatum: m.eingangsdatum, fileName: d.dateiname, mediaType: d.mediaType,
+        endung: ENDUNG[d.mediaType] ?? sichereEndung(d.dateiname), hinweise,
+      });
+      eingaenge.push({ ...r, mailText: d.mailText === true });
+    }
+    this.o.log.info({ mail: mailHash.slice(0, 12), dokumente: eingaenge.length, ausgelassen: m.ausgelassen, workflowIds: eingaenge.map((e) => e.workflowId) }, 'intake: e-mail taken');
+    return { eingangsdatum: m.eingangsdatum, eingaenge, ausgelassen: m.ausgelassen };
+  }
+}
+
+export interface MailEingang {
+  workflowId: string;
+  result: 'gestartet' | 'duplikat';
+  /** The e-mail's own text, rendered as a document. */
+  mailText: boolean;
+}
+
+/** The extension of a delivered file name when it is a plain one (.docx, .zip); else none. */
+function sichereEndung(name: string): string {
+  const e = path.extname(name).toLowerCase();
+  return /^\.[a-z0-9]{1,8}$/.test(e) ? e : '';
 }
 
 export interface NachrichtenServerOptionen {
@@ -441,6 +481,7 @@ if (require.main === module) {
   const { createLogger } = require('../platform/logger') as typeof import('../platform/logger');
   const { runMain, signalReady } = require('../platform/lifecycle') as typeof import('../platform/lifecycle');
   const { codecFromConfig, connect, makeClient } = require('../platform/temporal') as typeof import('../platform/temporal');
+  const { starteMailEingang } = require('./mail-eingang') as typeof import('./mail-eingang');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const cfg = loadConfig();
   const log = createLogger('intake', cfg.logLevel);
@@ -468,7 +509,15 @@ if (require.main === module) {
     } catch (err) {
       log.error({ err: (err as Error).message, port: cfg.intake.port }, 'intake: HTTP intake of the citizen app NOT running');
     }
-    log.info({ pollMs: cfg.intake.pollMs, url: server?.url }, 'intake watcher running');
+    let mail: Awaited<ReturnType<typeof starteMailEingang>> | undefined;
+    if (cfg.intake.mail.port > 0) {
+      try {
+        mail = await starteMailEingang({ watcher, log, host: cfg.intake.mail.host, port: cfg.intake.mail.port, maxBytes: cfg.intake.mail.maxBytes, erlaubt: cfg.intake.mail.erlaubt });
+      } catch (err) {
+        log.error({ err: (err as Error).message, port: cfg.intake.mail.port }, 'intake: e-mail intake (SMTP) NOT running');
+      }
+    }
+    log.info({ pollMs: cfg.intake.pollMs, url: server?.url, mail: mail?.url }, 'intake watcher running');
     signalReady();
     while (!signal.aborted) {
       try {
@@ -479,6 +528,7 @@ if (require.main === module) {
       await new Promise((r) => setTimeout(r, cfg.intake.pollMs));
     }
     await server?.app.close();
+    await mail?.stop();
     await connection.close();
   }, { umask: cfg.umask });
 }

@@ -8,6 +8,7 @@
  * | ocr-text          | the other files of `<data>/posteingang/<hash>/` (lesung.json) | 180 d |
  * | eingangsdateien   | `<data>/store/eingang/<hash>.*` (the received originals)    | 90 d    |
  * | quarantaene       | files refused at intake (`<data>/intake/abgelehnt/`)        | 90 d    |
+ * | emails            | `<data>/store/mail/<hash>.eml` (received e-mails as delivered; their documents have their own copies) | 90 d |
  * | audit             | closed audit segments (anchor kept, chain verifiable)       | 730 d   |
  *
  * Nothing of an open case is deleted: for a content hash, the file workflow `eingang-<hash40>`
@@ -26,7 +27,7 @@ import { eingangWorkflowId } from '../../domain/eingang';
 import { DOKUMENT_WORKFLOW, STAPEL_WORKFLOW } from '../../domain/posteingang';
 import type { ActivityDeps } from '../index';
 
-export const AUFBEWAHRUNG_REGELN = ['seitenbilder', 'ocr-text', 'eingangsdateien', 'quarantaene', 'audit'] as const;
+export const AUFBEWAHRUNG_REGELN = ['seitenbilder', 'ocr-text', 'eingangsdateien', 'quarantaene', 'audit', 'emails'] as const;
 export type AufbewahrungRegel = (typeof AUFBEWAHRUNG_REGELN)[number];
 
 export const REGEL_LABELS: Record<AufbewahrungRegel, string> = {
@@ -34,6 +35,7 @@ export const REGEL_LABELS: Record<AufbewahrungRegel, string> = {
   'ocr-text': 'OCR-Texte und Lesungen',
   eingangsdateien: 'Eingangsdateien (Originale)',
   quarantaene: 'Bei der Annahme abgelehnte Dateien',
+  emails: 'Empfangene E-Mails (Originale)',
   audit: 'Audit-Segmente',
 };
 
@@ -43,6 +45,7 @@ export const aufbewahrungEnvSchema = z.object({
   AUFBEWAHRUNG_OCR_TAGE: tage(180),
   AUFBEWAHRUNG_EINGANG_TAGE: tage(90),
   AUFBEWAHRUNG_QUARANTAENE_TAGE: tage(90),
+  AUFBEWAHRUNG_EMAIL_TAGE: tage(90),
   AUFBEWAHRUNG_AUDIT_TAGE: tage(730),
   /** Folder of files refused at intake (default <data>/intake/abgelehnt, next to the scanner folder). */
   AUFBEWAHRUNG_QUARANTAENE_DIR: z.string().trim().optional().transform((v) => (v ? v : undefined)),
@@ -59,6 +62,7 @@ export function loadFristen(env: NodeJS.ProcessEnv = process.env): Fristen & { q
     'ocr-text': e.AUFBEWAHRUNG_OCR_TAGE,
     eingangsdateien: e.AUFBEWAHRUNG_EINGANG_TAGE,
     quarantaene: e.AUFBEWAHRUNG_QUARANTAENE_TAGE,
+    emails: e.AUFBEWAHRUNG_EMAIL_TAGE,
     audit: e.AUFBEWAHRUNG_AUDIT_TAGE,
     quarantaeneDir: e.AUFBEWAHRUNG_QUARANTAENE_DIR,
   };
@@ -194,6 +198,9 @@ async function kandidaten(regel: AufbewahrungRegel, dataDir: string, quarantaene
     }
   } else if (regel === 'quarantaene') {
     for (const f of await entries(quarantaeneDir)) if (f.isFile()) out.push({ file: path.join(quarantaeneDir, f.name) });
+  } else if (regel === 'emails') {
+    const root = path.join(dataDir, 'store', 'mail');
+    for (const f of await entries(root)) if (f.isFile() && f.name.endsWith('.eml')) out.push({ file: path.join(root, f.name) });
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_PASSWORD, testStack, uniqueName } from '../helpers/env';
+import nodemailer from 'nodemailer';
 import { freePort } from '../helpers/ports';
 import { alive } from '../../scripts/stack/process';
 import { Agent, csrfOf } from '../helpers/http-agent';
@@ -19,14 +20,16 @@ const BIN = path.join(ROOT, 'bin', 'aktenlauf.js');
 let env: NodeJS.ProcessEnv;
 let dataDir: string;
 let consoleUrl: string;
+let mailUrl: string;
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'aktenlauf.js'))) {
     throw new Error('dist/ fehlt: `npm test` baut vor Jest; einzeln zuerst `npm run build` ausführen.');
   }
   dataDir = path.join(testStack().root, uniqueName('stack'));
-  const [temporalPort, uiPort, consolePort, redisPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(6)]);
+  const [temporalPort, uiPort, consolePort, redisPort, simPort, intakePort, mailPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(6), freePort(), freePort()]);
   consoleUrl = `http://127.0.0.1:${consolePort}`;
+  mailUrl = `smtp://127.0.0.1:${mailPort}`;
   env = { ...process.env };
   for (const k of Object.keys(env)) if (/^(REDIS_URL|TEMPORAL_|AKTENLAUF_|CONSOLE_|INTAKE_|SIMULATOR_)/.test(k)) delete env[k];
   Object.assign(env, {
@@ -38,6 +41,8 @@ beforeAll(async () => {
     CONSOLE_PORT: String(consolePort),
     AKTENLAUF_REDIS_PORT: String(redisPort),
     SIMULATOR_PORT: String(simPort),
+    INTAKE_PORT: String(intakePort),
+    INTAKE_MAIL_PORT: String(mailPort),
     SIMULATOR_HOUSEHOLDS: '200',
     AKTENLAUF_DEMO_PASSWORD: TEST_PASSWORD,
     INTAKE_POLL_MS: '200',
@@ -128,6 +133,14 @@ test('up, doctor green, intake to console, clean stop, restart keeps the data', 
   const stored = fs.readdirSync(path.join(dataDir, 'store', 'eingang')).find((f) => f.endsWith('.pdf'))!;
   const workflowId = `eingang-${stored.slice(0, 40)}`;
   await eventually(() => consoleLists(workflowId), 'console lists the workflow', 30000);
+
+  // The e-mail intake of the running stack: the relay's delivery is answered only after the start.
+  expect(first.output()).toContain(`E-Mail-Eingang:     ${mailUrl}`);
+  const transport = nodemailer.createTransport({ url: mailUrl, ignoreTLS: true });
+  const info = await transport.sendMail({ from: 'buerger@example.org', to: 'posteingang@jobcenter.example', subject: 'Nachweis', text: 'Anbei.', attachments: [{ filename: 'nachweis.pdf', content: `%PDF-1.4\n% mail ${Date.now()}\n%%EOF\n` }] });
+  transport.close();
+  expect(info.response).toMatch(/^250 .*Übernommen: 1 Dokument/);
+  expect(fs.readdirSync(path.join(dataDir, 'store', 'mail'))).toHaveLength(1);
 
   expect(await stop(first.child)).toBe(0);
   expect(first.output()).toContain('Alle Prozesse beendet.');

@@ -70,6 +70,8 @@ test('retention deletes old files of closed cases only, prunes old audit segment
   const bleibtJung = fallDateien(jung, false);
   const qAlt = datei('intake/abgelehnt/2025-01-01_scan.pdf');
   const qNeu = datei('intake/abgelehnt/heute_scan.pdf', false);
+  const mailAlt = datei(`store/mail/${hash(uniqueName('mail-alt'))}.eml`);
+  const mailNeu = datei(`store/mail/${hash(uniqueName('mail-neu'))}.eml`, false);
   // Open cases: workflows on a task queue no worker polls stay running.
   const nirgends = uniqueName('kein-worker');
   offen.push(await engine.client.workflow.start('posteingang', { taskQueue: nirgends, workflowId: eingangWorkflowId(offenDatei), args: [] }));
@@ -101,8 +103,8 @@ test('retention deletes old files of closed cases only, prunes old audit segment
   expect((await verifyAuditTrail(file)).ok).toBe(true);
 
   const trocken = await engine.client.workflow.execute('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung-trocken'), args: [{ trockenlauf: true }] }) as AufbewahrungsBericht;
-  expect(trocken.summe.geloescht).toBe(6);
-  for (const f of [...weg, qAlt, seg]) expect(fs.existsSync(f)).toBe(true);
+  expect(trocken.summe.geloescht).toBe(7);
+  for (const f of [...weg, qAlt, mailAlt, seg]) expect(fs.existsSync(f)).toBe(true);
 
   const laufHandle = await engine.client.workflow.start('aufbewahrung', { taskQueue: engine.cfg.temporal.taskQueue, workflowId: uniqueName('aufbewahrung'), args: [{}] });
   const bericht = await laufHandle.result() as AufbewahrungsBericht;
@@ -113,14 +115,15 @@ test('retention deletes old files of closed cases only, prunes old audit segment
   expect(r.eingangsdateien).toMatchObject({ geloescht: 1, behaltenOffen: 2 });
   expect(r.quarantaene).toMatchObject({ geloescht: 1, behaltenOffen: 0 });
   expect(r.audit).toMatchObject({ tage: 730, geloescht: 1 });
-  expect(bericht.summe).toMatchObject({ geloescht: 6, behaltenOffen: 8, fehler: 0 });
+  expect(r.emails).toMatchObject({ tage: 90, geloescht: 1, behaltenOffen: 0 });
+  expect(bericht.summe).toMatchObject({ geloescht: 7, behaltenOffen: 8, fehler: 0 });
 
-  for (const f of [...weg, qAlt, seg]) expect(fs.existsSync(f)).toBe(false);
+  for (const f of [...weg, qAlt, mailAlt, seg]) expect(fs.existsSync(f)).toBe(false);
   expect(fs.existsSync(path.join(engine.cfg.dataDir, 'posteingang', geschlossen))).toBe(false);
-  for (const f of [...bleibtDatei, ...bleibtDok, ...bleibtJung, qNeu]) expect(fs.existsSync(f)).toBe(true);
+  for (const f of [...bleibtDatei, ...bleibtDok, ...bleibtJung, qNeu, mailNeu]) expect(fs.existsSync(f)).toBe(true);
 
   const gespeichert = JSON.parse(fs.readFileSync(bericht.berichtDatei!, 'utf8')) as AufbewahrungsBericht;
-  expect(gespeichert.summe.geloescht).toBe(6);
+  expect(gespeichert.summe.geloescht).toBe(7);
   const v = await verifyAuditTrail(file);
   expect(v.ok).toBe(true);
   expect(v.anchor?.entfernt).toBe(1);

@@ -3,7 +3,7 @@
  * Applies each retention rule in its own activity (idempotent; a retry repeats only that rule),
  * then writes the report and records the run in the audit trail. Returns the report.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { AufbewahrungInput, AufbewahrungRegel, AufbewahrungsBericht, RegelErgebnis } from '../../activities/betrieb/aufbewahrung';
 
@@ -18,6 +18,8 @@ const { aufbewahrungRegel, aufbewahrungBericht } = proxyActivities<Activities>({
 export async function aufbewahrung(input: AufbewahrungInput = {}): Promise<AufbewahrungsBericht> {
   const regeln: RegelErgebnis[] = [];
   for (const regel of REGELN) regeln.push(await aufbewahrungRegel({ regel, input }));
+  // Added with the e-mail intake; a run started before it replays without.
+  if (patched('aufbewahrung-emails')) regeln.push(await aufbewahrungRegel({ regel: 'emails', input }));
   const info = workflowInfo();
   return aufbewahrungBericht({ lauf: `${info.workflowId}_${info.runId}`, trockenlauf: input.trockenlauf === true, regeln });
 }

@@ -34,7 +34,7 @@ function fontDatei(name: string): string {
 }
 
 let fontCache: { regular: Buffer; bold: Buffer } | undefined;
-function fontBytes(): { regular: Buffer; bold: Buffer } {
+export function fontBytes(): { regular: Buffer; bold: Buffer } {
   fontCache ??= { regular: fs.readFileSync(fontDatei('DejaVuSans.ttf')), bold: fs.readFileSync(fontDatei('DejaVuSans-Bold.ttf')) };
   return fontCache;
 }

@@ -1,0 +1,158 @@
+/**
+ * E-mail into the Posteingang: one received message (RFC 5322 bytes, as the Jobcenter's mail
+ * relay hands it over by SMTP) becomes the documents the engine takes in:
+ *  - every attachment is a document of its own, whatever its type: PDF/TIFF/PNG/JPEG are read,
+ *    anything else (Word, ZIP…) reaches the Quarantäne with the preflight's German reason, so a
+ *    person sees it; images embedded in the HTML (logos, icons under 50 KB) are not documents;
+ *  - the e-mail itself is rendered as a PDF with a text layer (Von, An, Datum, Betreff, text) when
+ *    it says something of its own: no attachment, or a text of at least 160 characters beyond the
+ *    quoted lines ("Anbei meine Kontoauszüge" stays in the stored e-mail, named as each
+ *    attachment's Betreff). A WBA written into an e-mail is recognised like one on paper.
+ * The rendering is deterministic (dates from the message), so the same e-mail delivered twice
+ * yields the same bytes and starts nothing the second time.
+ * Eingangsdatum: the day the message reached the Jobcenter — the relay's own Received stamp
+ * (the topmost one), not the sender's Date header; never later than now.
+ */
+import fontkit from '@pdf-lib/fontkit';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { findeBgNummern } from '../../domain/identifiers';
+import { berlinDate } from '../../domain/zeit';
+import { fontBytes, umbrechen } from '../../activities/druck/briefe/render';
+
+export interface MailDokument {
+  dateiname: string;
+  mediaType: string;
+  inhalt: Buffer;
+  /** true for the rendered e-mail itself. */
+  mailText?: boolean;
+}
+
+export interface EingegangeneMail {
+  eingangsdatum: string;
+  betreff?: string;
+  /** Exactly one valid BG-Nummer in subject or text: a hint for the household match (checked like anything read). */
+  bgNummer?: string;
+  dokumente: MailDokument[];
+  /** Embedded images left out as decoration (kept in the stored e-mail). */
+  ausgelassen: number;
+}
+
+export const MAIL_TEXT_MINDESTLAENGE = 160;
+const EINGEBETTET_MAX_BYTES = 50 * 1024;
+const MAX_TEXT_ZEICHEN = 60_000;
+
+function adressen(a: AddressObject | AddressObject[] | undefined): string {
+  if (!a) return '';
+  return (Array.isArray(a) ? a : [a]).map((x) => x.text).join(', ');
+}
+
+/** The time the relay received the message: the date of the topmost Received header. */
+function empfangen(mail: ParsedMail): Date | undefined {
+  const received = mail.headers.get('received');
+  const oberster = Array.isArray(received) ? received[0] : received;
+  if (typeof oberster !== 'string') return undefined;
+  const stempel = oberster.slice(oberster.lastIndexOf(';') + 1).trim();
+  const t = new Date(stempel);
+  return Number.isNaN(t.getTime()) ? undefined : t;
+}
+
+/** The text the sender wrote, without quoted lines of earlier messages. */
+function eigenerText(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .filter((z) => !z.trimStart().startsWith('>'))
+    .join('\n')
+    .trim();
+}
+
+function sauber(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').replace(/\t/g, '    ');
+}
+
+const MM = 72 / 25.4;
+
+/** The e-mail as an A4 PDF with a text layer. Deterministic for the same message. */
+export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; betreff: string; text: string }): Promise<Buffer> {
+  const doc = await PDFDocument.create({ updateMetadata: false }); // no creation date of today: the same e-mail, the same bytes
+  doc.registerFontkit(fontkit);
+  const fonts = fontBytes();
+  const font = await doc.embedFont(fonts.regular, { subset: true });
+  const fett = await doc.embedFont(fonts.bold, { subset: true });
+  doc.setTitle(`E-Mail: ${m.betreff || '(ohne Betreff)'}`);
+  doc.setProducer('Aktenlauf Posteingang');
+  doc.setCreator('Aktenlauf Posteingang');
+  if (m.datum) {
+    doc.setCreationDate(m.datum);
+    doc.setModificationDate(m.datum);
+  }
+  const breite = 170 * MM;
+  const groesse = 10;
+  const zeilenHoehe = 13;
+  let page = doc.addPage([210 * MM, 297 * MM]);
+  let y = page.getHeight() - 25 * MM;
+  const neueSeiteWennNoetig = () => {
+    if (y >= 20 * MM) return;
+    page = doc.addPage([210 * MM, 297 * MM]);
+    y = page.getHeight() - 25 * MM;
+  };
+  const datum = m.datum ? new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(m.datum) : '(ohne Datum)';
+  for (const [label, wert] of [['Von', m.von], ['An', m.an], ['Datum', datum], ['Betreff', m.betreff || '(ohne Betreff)']] as const) {
+    page.drawText(`${label}:`, { x: 20 * MM, y, size: groesse, font: fett });
+    const zeilen = umbrechen(sauber(wert), font, groesse, breite - 25 * MM);
+    for (const z of zeilen.length ? zeilen : ['']) {
+      page.drawText(z, { x: 45 * MM, y, size: groesse, font });
+      y -= zeilenHoehe;
+      neueSeiteWennNoetig();
+    }
+  }
+  page.drawLine({ start: { x: 20 * MM, y: y + 4 }, end: { x: 190 * MM, y: y + 4 }, thickness: 0.5, color: rgb(0.4, 0.4, 0.4) });
+  y -= zeilenHoehe;
+  for (const absatz of sauber(m.text).slice(0, MAX_TEXT_ZEICHEN).split(/\r?\n/)) {
+    const zeilen = absatz.trim() === '' ? [''] : umbrechen(absatz, font, groesse, breite);
+    for (const z of zeilen) {
+      neueSeiteWennNoetig();
+      if (z) page.drawText(z, { x: 20 * MM, y, size: groesse, font });
+      y -= zeilenHoehe;
+    }
+  }
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+function dateinameFuer(betreff: string): string {
+  const teil = betreff.replace(/[^\p{L}\p{N} _-]/gu, '').trim().replace(/\s+/g, '_').slice(0, 60);
+  return `E-Mail${teil ? `_${teil}` : ''}.pdf`;
+}
+
+/** Parses one received message into the documents to take in. Throws only on unreadable bytes. */
+export async function leseMail(roh: Buffer, jetzt: Date = new Date()): Promise<EingegangeneMail> {
+  const mail = await simpleParser(roh, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
+  const relay = empfangen(mail);
+  const zeitpunkt = relay && relay.getTime() <= jetzt.getTime() ? relay : jetzt;
+  const betreff = mail.subject?.trim() ? sauber(mail.subject.trim()).slice(0, 300) : undefined;
+  const text = mail.text ?? '';
+  const eigen = eigenerText(text);
+
+  const dokumente: MailDokument[] = [];
+  let ausgelassen = 0;
+  for (const [i, a] of mail.attachments.entries()) {
+    if (a.related && a.contentType.startsWith('image/') && a.size < EINGEBETTET_MAX_BYTES) {
+      ausgelassen++;
+      continue;
+    }
+    dokumente.push({ dateiname: a.filename?.trim() || `Anhang_${i + 1}`, mediaType: a.contentType || 'application/octet-stream', inhalt: a.content });
+  }
+  if (dokumente.length === 0 || eigen.length >= MAIL_TEXT_MINDESTLAENGE) {
+    const pdf = await mailAlsPdf({ von: adressen(mail.from), an: adressen(mail.to), datum: mail.date ?? relay, betreff: betreff ?? '', text });
+    dokumente.unshift({ dateiname: dateinameFuer(betreff ?? ''), mediaType: 'application/pdf', inhalt: pdf, mailText: true });
+  }
+  const bg = [...new Set(findeBgNummern(`${betreff ?? ''}\n${eigen}`))];
+  return {
+    eingangsdatum: berlinDate(zeitpunkt),
+    ...(betreff ? { betreff } : {}),
+    ...(bg.length === 1 ? { bgNummer: bg[0] } : {}),
+    dokumente,
+    ausgelassen,
+  };
+}
