@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { Config } from '../platform/config';
 import { haushalteAusLandkreis, korpusDateien } from '../testdaten/posteingang';
@@ -37,4 +38,35 @@ export async function legeDemoPostAb(cfg: Config, anzahl: number): Promise<numbe
   }
   fs.writeFileSync(marker, JSON.stringify({ angelegt: new Date().toISOString(), dateien: n }, null, 1));
   return n;
+}
+
+/**
+ * One demo e-mail at the first start: a household of the simulated Landkreis asks for its
+ * Weiterbewilligung in the text of an e-mail, delivered like the mail gateway would to the
+ * intake's SMTP listener. Returns the server's answer.
+ */
+export async function sendeDemoMail(cfg: Config): Promise<string> {
+  const h = haushalteAusLandkreis(cfg.simulators.seed, cfg.simulators.households).find((x) => x.personen.some((p) => p.rolle === 'antragsteller'))!;
+  const p = h.personen.find((x) => x.rolle === 'antragsteller')!;
+  const transport = nodemailer.createTransport({ host: cfg.intake.mail.host, port: cfg.intake.mail.port, secure: false, ignoreTLS: true });
+  try {
+    const info = await transport.sendMail({
+      from: `${p.vorname} ${p.nachname} <${p.vorname.toLowerCase().replace(/[^a-z]/g, '')}.demo@example.org>`,
+      to: 'posteingang@jobcenter.example',
+      subject: `Weiterbewilligungsantrag ${h.bgNummer}`,
+      text: [
+        'Sehr geehrte Damen und Herren,',
+        '',
+        `hiermit beantrage ich die Weiterbewilligung der Leistungen nach dem SGB II für meine Bedarfsgemeinschaft (BG-Nummer ${h.bgNummer}).`,
+        'In unseren Verhältnissen hat sich seit dem letzten Antrag nichts geändert.',
+        '',
+        'Mit freundlichen Grüßen',
+        `${p.vorname} ${p.nachname}`,
+        `${h.anschrift.strasse} ${h.anschrift.hausnummer}, ${h.anschrift.plz} ${h.anschrift.ort}`,
+      ].join('\n'),
+    });
+    return info.response;
+  } finally {
+    transport.close();
+  }
 }

@@ -15,7 +15,7 @@ import { killStale, spawnManaged, stopManaged, type ManagedProcess } from '../sc
 import { ensureRedis, redactUrl } from '../scripts/stack/redis';
 import { devServerOptionsFromConfig, ensureTemporalCli, startDevServer } from '../scripts/stack/temporal';
 import { demoAccessFile } from '../console/users';
-import { demoPostAnzahl, legeDemoPostAb } from './demo-post';
+import { demoPostAnzahl, legeDemoPostAb, sendeDemoMail } from './demo-post';
 
 interface NodeService {
   name: string;
@@ -166,8 +166,14 @@ export async function up(cfg: Config): Promise<number> {
     say('Beenden mit Strg+C.');
     // Demo post at the first start of a data dir (AKTENLAUF_DEMO_POST, default 8; 0 = none).
     void legeDemoPostAb(cfg, demoPostAnzahl())
-      .then((n) => {
+      .then(async (n) => {
         if (n > 0) say(`Demo: ${n} erzeugte Briefe in den Scanner-Eingang gelegt (Posteingang, Postkorb und E-Akte-Simulator zeigen sie gleich).`);
+        if (n > 0 && cfg.intake.mail.port > 0) {
+          await sendeDemoMail(cfg).then(
+            () => say('Demo: eine E-Mail mit einem Weiterbewilligungsantrag an den E-Mail-Eingang geschickt.'),
+            (err: Error) => say(`Demo-E-Mail nicht zugestellt: ${err.message}`),
+          );
+        }
       })
       .catch((err: Error) => say(`Demo-Post nicht angelegt: ${err.message}`));
 

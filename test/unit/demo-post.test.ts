@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../platform/config';
-import { demoPostAnzahl, legeDemoPostAb } from '../../cli/demo-post';
+import { demoPostAnzahl, legeDemoPostAb, sendeDemoMail } from '../../cli/demo-post';
+import { leseMail } from '../../connectors/mail/eingang';
+import { createLogger } from '../../platform/logger';
+import { starteMailEingang } from '../../workers/mail-eingang';
 import { haushalteAusLandkreis, korpusDateien } from '../../testdaten/posteingang';
 
 function cfgIn(dir: string): Config {
@@ -35,4 +38,25 @@ test('AKTENLAUF_DEMO_POST: default 8, 0 turns it off, nonsense is refused with a
   expect(await legeDemoPostAb(cfgIn(dir), 0)).toBe(0);
   expect(fs.existsSync(path.join(dir, 'intake', 'scanner'))).toBe(false);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the demo e-mail: a WBA of a known household, in the text, delivered over SMTP to the e-mail intake', async () => {
+  const geliefert: Buffer[] = [];
+  const log = createLogger('test-demo-mail', 'silent');
+  const smtp = await starteMailEingang({
+    watcher: { nimmMail: async (roh) => (geliefert.push(roh), { eingangsdatum: '2026-11-27', eingaenge: [], ausgelassen: 0 }) },
+    log, host: '127.0.0.1', port: 0, maxBytes: 1024 * 1024, erlaubt: ['127.0.0.1'],
+  });
+  try {
+    const cfg = { simulators: { seed: 7, households: 50 }, intake: { mail: { host: '127.0.0.1', port: smtp.port } } } as unknown as Config;
+    expect(await sendeDemoMail(cfg)).toMatch(/^250 /);
+  } finally {
+    await smtp.stop();
+  }
+  expect(geliefert).toHaveLength(1);
+  const mail = await leseMail(geliefert[0]!);
+  const known = new Set(haushalteAusLandkreis(7, 50).map((h) => h.bgNummer));
+  expect(known.has(mail.bgNummer!)).toBe(true);
+  expect(mail.dokumente).toEqual([expect.objectContaining({ mailText: true, mediaType: 'application/pdf' })]);
+  expect(mail.betreff).toBe(`Weiterbewilligungsantrag ${mail.bgNummer}`);
 });
