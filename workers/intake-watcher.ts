@@ -375,7 +375,7 @@ export class IntakeWatcher {
         quelle: 'mail', eingangsdatum: m.eingangsdatum, fileName: d.dateiname, mediaType: d.mediaType,
         endung: ENDUNG[d.mediaType] ?? sichereEndung(d.dateiname), hinweise,
       });
-      eingaenge.push({ ...r, mailText: d.mailText === true });
+      eingaenge.push({ ...r, mailText: d.mailText !== undefined });
     }
     this.o.log.info({ mail: mailHash.slice(0, 12), dokumente: eingaenge.length, ausgelassen: m.ausgelassen, workflowIds: eingaenge.map((e) => e.workflowId) }, 'intake: e-mail taken');
     return { eingangsdatum: m.eingangsdatum, eingaenge, ausgelassen: m.ausgelassen };

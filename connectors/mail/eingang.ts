@@ -3,7 +3,8 @@
  * relay hands it over by SMTP) becomes the documents the engine takes in:
  *  - every attachment is a document of its own, whatever its type: PDF/TIFF/PNG/JPEG are read,
  *    anything else (Word, ZIP…) reaches the Quarantäne with the preflight's German reason, so a
- *    person sees it; images embedded in the HTML (logos, icons under 50 KB) are not documents;
+ *    person sees it; images embedded in the HTML (logos, icons under 50 KB) and the signature
+ *    parts of signed e-mails are not documents;
  *  - the e-mail itself is rendered as a PDF with a text layer (Von, An, Datum, Betreff, text) when
  *    it says something of its own: no attachment, or a text of at least 160 characters beyond the
  *    quoted lines ("Anbei meine Kontoauszüge" stays in the stored e-mail, named as each
@@ -24,8 +25,8 @@ export interface MailDokument {
   dateiname: string;
   mediaType: string;
   inhalt: Buffer;
-  /** true for the rendered e-mail itself. */
-  mailText?: boolean;
+  /** The rendered e-mail itself: the text it shows below the header lines. */
+  mailText?: string;
 }
 
 export interface EingegangeneMail {
@@ -34,13 +35,15 @@ export interface EingegangeneMail {
   /** Exactly one valid BG-Nummer in subject or text: a hint for the household match (checked like anything read). */
   bgNummer?: string;
   dokumente: MailDokument[];
-  /** Embedded images left out as decoration (kept in the stored e-mail). */
+  /** Embedded images and signature parts left out (kept in the stored e-mail). */
   ausgelassen: number;
 }
 
 export const MAIL_TEXT_MINDESTLAENGE = 160;
 const EINGEBETTET_MAX_BYTES = 50 * 1024;
 const MAX_TEXT_ZEICHEN = 60_000;
+/** Signature parts of signed e-mails (S/MIME, OpenPGP): no document of their own. */
+const SIGNATUREN = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature', 'application/pgp-signature']);
 
 function adressen(a: AddressObject | AddressObject[] | undefined): string {
   if (!a) return '';
@@ -137,7 +140,8 @@ export async function leseMail(roh: Buffer, jetzt: Date = new Date()): Promise<E
   const dokumente: MailDokument[] = [];
   let ausgelassen = 0;
   for (const [i, a] of mail.attachments.entries()) {
-    if (a.related && a.contentType.startsWith('image/') && a.size < EINGEBETTET_MAX_BYTES) {
+    const signatur = SIGNATUREN.has(a.contentType.toLowerCase());
+    if (signatur || (a.related && a.contentType.startsWith('image/') && a.size < EINGEBETTET_MAX_BYTES)) {
       ausgelassen++;
       continue;
     }
@@ -145,7 +149,7 @@ export async function leseMail(roh: Buffer, jetzt: Date = new Date()): Promise<E
   }
   if (dokumente.length === 0 || eigen.length >= MAIL_TEXT_MINDESTLAENGE) {
     const pdf = await mailAlsPdf({ von: adressen(mail.from), an: adressen(mail.to), datum: mail.date ?? relay, betreff: betreff ?? '', text });
-    dokumente.unshift({ dateiname: dateinameFuer(betreff ?? ''), mediaType: 'application/pdf', inhalt: pdf, mailText: true });
+    dokumente.unshift({ dateiname: dateinameFuer(betreff ?? ''), mediaType: 'application/pdf', inhalt: pdf, mailText: text });
   }
   const bg = [...new Set(findeBgNummern(`${betreff ?? ''}\n${eigen}`))];
   return {

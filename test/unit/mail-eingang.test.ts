@@ -1,0 +1,58 @@
+/** Reading a received e-mail into documents (connectors/mail/eingang.ts): what becomes a document, which day, which hints. */
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
+import { leseMail, MAIL_TEXT_MINDESTLAENGE } from '../../connectors/mail/eingang';
+
+const baue = (m: Mail.Options) => new MailComposer({ from: 'a@example.org', to: 'posteingang@jobcenter.example', date: new Date('2026-11-02T09:00:00Z'), ...m }).compile().build();
+const JETZT = new Date('2026-11-27T12:00:00Z');
+const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+
+test('an HTML-only e-mail is rendered from its text; markup and scripts are not', async () => {
+  const m = await leseMail(await baue({ subject: 'Umzug', html: '<p>Ich ziehe <b>um</b>.</p><script>alert(1)</script>' }), JETZT);
+  expect(m.dokumente).toHaveLength(1);
+  expect(m.dokumente[0]!.inhalt.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(m.dokumente[0]!.mailText).toBe('Ich ziehe um.');
+});
+
+test('the signature part of a signed e-mail is no document; the quoted history does not count as own text', async () => {
+  const zitiert = Array.from({ length: 20 }, (_, i) => `> Zeile ${i} der alten Nachricht des Jobcenters mit viel Text`).join('\n');
+  const m = await leseMail(await baue({
+    subject: 'Re: Unterlagen',
+    text: `Anbei.\n\n${zitiert}`,
+    attachments: [{ filename: 'lohn.pdf', content: PDF }, { filename: 'smime.p7s', content: Buffer.from('30820a', 'hex'), contentType: 'application/pkcs7-signature' }],
+  }), JETZT);
+  expect(zitiert.length).toBeGreaterThan(MAIL_TEXT_MINDESTLAENGE);
+  expect(m.dokumente.map((d) => d.dateiname)).toEqual(['lohn.pdf']);
+  expect(m.ausgelassen).toBe(1);
+});
+
+test('Eingangsdatum: the gateway\'s Received stamp; none or one in the future: now', async () => {
+  const mitStempel = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; Mon, 23 Nov 2026 22:59:00 +0000' } }), JETZT);
+  expect(mitStempel.eingangsdatum).toBe('2026-11-23'); // 23:59 in Berlin
+  const ohne = await leseMail(await baue({ subject: 'x', text: 'x' }), JETZT);
+  expect(ohne.eingangsdatum).toBe('2026-11-27');
+  const zukunft = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; Tue, 01 Dec 2026 08:00:00 +0000' } }), JETZT);
+  expect(zukunft.eingangsdatum).toBe('2026-11-27');
+  const kaputt = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; gestern' } }), JETZT);
+  expect(kaputt.eingangsdatum).toBe('2026-11-27');
+});
+
+test('a BG-Nummer is a hint only when subject and text name exactly one', async () => {
+  const eine = await leseMail(await baue({ subject: 'BG 96201BG0012345', text: 'Meine BG-Nummer: 96201BG0012345' }), JETZT);
+  expect(eine.bgNummer).toBe('96201BG0012345');
+  const zwei = await leseMail(await baue({ subject: 'BG 96201BG0012345', text: 'und die meiner Tochter 96201BG0054321' }), JETZT);
+  expect(zwei.bgNummer).toBeUndefined();
+});
+
+test('an empty e-mail still becomes a document a person sees; an attachment without a name gets one', async () => {
+  const leer = await leseMail(await baue({}), JETZT);
+  expect(leer.dokumente).toEqual([expect.objectContaining({ mailText: '', dateiname: 'E-Mail.pdf' })]);
+  // Written by hand: composers name every attachment themselves, some senders do not.
+  const roh = [
+    'From: a@example.org', 'To: posteingang@jobcenter.example', 'Subject: Scan', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="g"', '',
+    '--g', 'Content-Type: text/plain; charset=utf-8', '', 'x', '--g', 'Content-Type: application/pdf', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment', '',
+    PDF.toString('base64'), '--g--', '',
+  ].join('\r\n');
+  const ohneName = await leseMail(Buffer.from(roh), JETZT);
+  expect(ohneName.dokumente.map((d) => [d.dateiname, d.mediaType, d.inhalt.equals(PDF)])).toEqual([['Anhang_1', 'application/pdf', true]]);
+});
