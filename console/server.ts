@@ -84,7 +84,18 @@ const MSG = {
   herkunft: 'Anfrage abgelehnt: Sie stammt nicht von dieser Konsole.',
   keineBerechtigung: 'Keine Berechtigung: Ihre Rolle darf diese Seite nicht öffnen.',
   nichtAngemeldet: 'Nicht angemeldet. Bitte melden Sie sich an.',
+  temporalNurLesen: 'Keine Berechtigung: In der Temporal-Oberfläche dürfen nur IT-Administratoren etwas ändern (Signal, Abbruch, Zurücksetzen, Zeitpläne); Ihre Rolle darf nur lesen.',
 };
+
+/**
+ * Whether a request through the Temporal UI changes something. Reads are GET/HEAD/OPTIONS and the
+ * POST of a workflow query (queries cannot change a workflow); everything else writes.
+ */
+export function temporalUiSchreibt(method: string, url: string): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(method)) return false;
+  const pfad = url.split('?')[0]!;
+  return !(method === 'POST' && /\/workflows\/[^/]+\/query\/[^/]+$/.test(pfad));
+}
 
 const loginBodySchema = z.object({
   username: z.string().max(200).default(''),
@@ -380,6 +391,15 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
       // eslint-disable-next-line @typescript-eslint/no-misused-promises
       preHandler: async (req: FastifyRequest, reply: FastifyReply) => {
         await uiGuard.call(app, req, reply);
+        if (reply.sent || !req.auth || !temporalUiSchreibt(req.method, req.url)) return;
+        // Writes through the UI (signal, terminate, cancel, reset, schedules…): IT-Administration only, each one audited.
+        const { user } = req.auth;
+        const target = `Temporal-UI ${req.method} ${req.url.split('?')[0]!.slice(TEMPORAL_UI_PATH.length)}`.slice(0, 300);
+        if (user.role !== 'it-admin') {
+          await record({ actor: user.username, role: user.role, action: 'temporal-ui.schreiben', target, outcome: 'abgelehnt' });
+          return refuse(req, reply, 403, MSG.temporalNurLesen);
+        }
+        await record({ actor: user.username, role: user.role, action: 'temporal-ui.schreiben', target, outcome: 'erfolg' });
       },
     });
   }

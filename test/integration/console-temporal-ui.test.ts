@@ -9,6 +9,8 @@ import { Redis } from 'ioredis';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '@temporalio/client';
 import { buildConsole } from '../../console/server';
+import { auditFile, readAuditEntries, type AuditEntry } from '../../console/audit';
+import type { Config } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
 import { TEST_PASSWORD, testConfig, testStack } from '../helpers/env';
@@ -20,6 +22,7 @@ let app: FastifyInstance;
 let base: string;
 let redis: Redis;
 let connection: Connection;
+let cfg: Config;
 
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
@@ -28,7 +31,7 @@ beforeAll(async () => {
     res.end(`<html><body>Temporal UI ${req.method} ${req.url}</body></html>`);
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
-  const cfg = testConfig({ TEMPORAL_UI_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  cfg = testConfig({ TEMPORAL_UI_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
   const { codec } = codecFromConfig(cfg, false);
   connection = await connect(cfg.temporal.address);
   redis = new Redis(testStack().redisUrl);
@@ -72,7 +75,7 @@ test('IT-Administration gets the UI through the console, with the UI’s own CSP
 });
 
 test('writes through the UI need the console’s own origin', async () => {
-  const agent = await loggedIn('revision');
+  const agent = await loggedIn('it-admin');
   const before = seen.length;
   const foreign = await agent.request('/temporal/api/v1/namespaces/default/workflows/x/terminate', { method: 'POST', json: {}, headers: { origin: 'http://evil.example' } });
   expect(foreign.res.status).toBe(403);
@@ -82,4 +85,34 @@ test('writes through the UI need the console’s own origin', async () => {
   const own = await agent.request('/temporal/api/v1/namespaces/default/workflows/x/terminate', { method: 'POST', json: {}, headers: { origin: base } });
   expect(own.res.status).toBe(200);
   expect(seen.at(-1)).toEqual({ method: 'POST', url: '/temporal/api/v1/namespaces/default/workflows/x/terminate' });
+});
+
+test('Datenschutz/Revision reads in the UI (pages, API, queries) but changes nothing; IT-Administration\'s writes are audited', async () => {
+  const revision = await loggedIn('revision');
+  const before = seen.length;
+  expect((await revision.request('/temporal/api/v1/namespaces/default/workflows?query=')).res.status).toBe(200);
+  const query = await revision.request('/temporal/api/v1/namespaces/default/workflows/wf-1/query/__stack_trace', { method: 'POST', json: {}, headers: { origin: base } });
+  expect(query.res.status).toBe(200);
+  for (const aktion of ['terminate', 'signal/irgendwas', 'cancel', 'reset']) {
+    const r = await revision.request(`/temporal/api/v1/namespaces/default/workflows/wf-1/${aktion}`, { method: 'POST', json: {}, headers: { origin: base } });
+    expect(r.res.status).toBe(403);
+    expect(r.text).toContain('nur lesen');
+  }
+  const schedule = await revision.request('/temporal/api/v1/namespaces/default/schedules/s-1', { method: 'DELETE', headers: { origin: base } });
+  expect(schedule.res.status).toBe(403);
+  expect(seen.slice(before).map((x) => x.method)).toEqual(['GET', 'POST']); // only the reads reached the UI
+
+  const admin = await loggedIn('it-admin');
+  expect((await admin.request('/temporal/api/v1/namespaces/default/workflows/wf-2/signal/weiter?x=1', { method: 'POST', json: {}, headers: { origin: base } })).res.status).toBe(200);
+
+  const eintraege: AuditEntry[] = [];
+  for await (const e of readAuditEntries(auditFile(cfg))) if (e.action === 'temporal-ui.schreiben') eintraege.push(e);
+  expect(eintraege.map((e) => [e.actor, e.outcome, e.target])).toEqual([
+    ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/terminate'],
+    ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/signal/irgendwas'],
+    ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/cancel'],
+    ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/reset'],
+    ['revision', 'abgelehnt', 'Temporal-UI DELETE /api/v1/namespaces/default/schedules/s-1'],
+    ['it-admin', 'erfolg', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-2/signal/weiter'],
+  ]);
 });
