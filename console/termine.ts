@@ -25,6 +25,16 @@ export interface TermineSeitenContext {
 
 const heute = () => DateTime.now().setZone('Europe/Berlin').toFormat('yyyy-MM-dd');
 
+/** The day field as staff type it (TT.MM.JJJJ, also JJJJ-MM-TT from links); empty = today. */
+export function tagAusEingabe(roh: unknown): { tag: string } | { fehler: string } {
+  const t = typeof roh === 'string' ? roh.trim() : '';
+  if (t === '') return { tag: heute() };
+  if (istGueltigerTag(t)) return { tag: t };
+  const d = /^\d{1,2}\.\d{1,2}\.\d{4}$/.test(t) ? DateTime.fromFormat(t, 'd.M.yyyy', { zone: 'Europe/Berlin' }) : undefined;
+  if (d?.isValid) return { tag: d.toFormat('yyyy-MM-dd') };
+  return { fehler: `„${String(roh).trim().slice(0, 20)}“ ist kein gültiger Tag. Bitte als TT.MM.JJJJ eingeben, z. B. ${DateTime.now().setZone('Europe/Berlin').toFormat('dd.MM.yyyy')}. Angezeigt wird heute.` };
+}
+
 function pruefeEincheck(w: EincheckWerte): { fehler: Partial<Record<keyof EincheckWerte, string>>; geburtsdatum?: string } {
   const fehler: Partial<Record<keyof EincheckWerte, string>> = {};
   const name = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]{0,79}$/u;
@@ -50,9 +60,11 @@ export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenCo
     const { user, session } = req.auth!;
     const standorte = ctx.dienst.kapazitaet().standorte;
     const standort = standorte.find((s) => s.id === standortId) ?? standorte[0]!;
-    const tag = istGueltigerTag(tagRoh) ? tagRoh : heute();
+    const eingabe = tagAusEingabe(tagRoh);
+    const tag = 'tag' in eingabe ? eingabe.tag : heute();
     let zeilen: Awaited<ReturnType<TerminDienst['tagesliste']>> = [];
     let fehler: string | undefined;
+    if ('fehler' in eingabe) meldung ??= { art: 'meldung', text: eingabe.fehler };
     try {
       zeilen = await ctx.dienst.tagesliste(standort.id, tag);
     } catch (err) {
@@ -60,7 +72,7 @@ export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenCo
       fehler = 'Die Termine können gerade nicht gelesen werden: Die Abfrage bei Temporal ist fehlgeschlagen.';
     }
     await ctx.record({ actor: user.username, role: user.role, action: 'termine.ansehen', target: `${standort.id} ${tag} (${zeilen.length} Termine)`, outcome: fehler ? 'fehler' : 'erfolg' });
-    return ctx.sendHtml(reply, fehler ? 503 : status, empfangPage({ user, csrf: session.csrf, standorte, standortId: standort.id, tag, zeilen, meldung, fehler, darfKapazitaet: PAGES.terminKapazitaet.roles.includes(user.role as never) }));
+    return ctx.sendHtml(reply, fehler ? 503 : status, empfangPage({ user, csrf: session.csrf, standorte, standortId: standort.id, tag, zeilen, meldung, fehler, darfKapazitaet: PAGES.terminKapazitaet.roles.includes(user.role as never), jetztMs: Date.now() }));
   }
 
   app.get(PAGES.termine.path, { preHandler: ctx.requireRole(...empfang) }, async (req, reply) => {

@@ -61,6 +61,10 @@ export interface TerminPolicy {
   erinnerungVorherMs: number;
   /** Without check-in this long after the start, the appointment counts as missed. */
   nichtErschienenNachMs: number;
+  /** The Empfang may check in from this long before the start (not days ahead: that creates the Neuantrag). */
+  eincheckenVorherMs: number;
+  /** The Empfang may mark "nicht erschienen" from this long before the start (0: only once it has begun). */
+  nichtErschienenVorherMs: number;
   /** After the end state, the workflow stays this long (queries for the day view), then closes. */
   nachlaufMs: number;
   /** A booking deleted in the Terminsystem waits this long for coming back (moved beyond the sync window). */
@@ -71,6 +75,8 @@ export const STANDARD_TERMIN_POLICY: TerminPolicy = {
   reservierungMs: 10 * 60_000,
   erinnerungVorherMs: 2 * 86_400_000,
   nichtErschienenNachMs: 2 * 3_600_000,
+  eincheckenVorherMs: 3 * 3_600_000,
+  nichtErschienenVorherMs: 0,
   nachlaufMs: 0,
   wiederkehrMs: 14 * 86_400_000,
 };
@@ -119,11 +125,14 @@ export interface TerminZustand {
   /** Set once the Neuantrag was created (BG-Nummer of the new household). */
   neuantrag?: { bgNummer: string; kundennummer: string };
   grund?: string;
+  /** From when the Empfang may check in / mark a no-show (epoch ms; from the policy and the slot). */
+  eincheckenAbMs?: number;
+  nichtErschienenAbMs?: number;
 }
 
 export type TerminAntwort = { ok: true; zustand: TerminZustand } | { ok: false; code: TerminFehlerCode; meldung: string };
 
-export type TerminFehlerCode = 'ABGELAUFEN' | 'BELEGT' | 'FALSCHER_STATUS' | 'UNGUELTIG';
+export type TerminFehlerCode = 'ABGELAUFEN' | 'BELEGT' | 'FALSCHER_STATUS' | 'UNGUELTIG' | 'ZU_FRUEH';
 
 /** Data the Empfang confirms at check-in (from the ID card); needed for the Neuantrag. */
 export interface EincheckDaten {

@@ -5,3 +5,10 @@ const berlinFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin
 export function berlinDate(instant: Date): string {
   return berlinFormat.format(instant);
 }
+
+const berlinZeitpunkt = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** An instant as staff read it: "03.12.2026, 07:00 Uhr" (Europe/Berlin). */
+export function berlinZeitpunktText(instantMs: number): string {
+  return `${berlinZeitpunkt.format(new Date(instantMs))} Uhr`;
+}

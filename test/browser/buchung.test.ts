@@ -39,7 +39,8 @@ beforeAll(async () => {
   if (!stack.chromiumPath) throw new Error('Kein Chromium gefunden: CHROMIUM_PATH setzen oder chromium installieren.');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  Object.assign(process.env, { REDIS_URL: stack.redisUrl, TERMIN_POW_BITS: '10', TERMIN_BEDENKZEIT_S: '1' });
+  // The Empfang checks in an appointment booked ahead: its window opened wide.
+  Object.assign(process.env, { REDIS_URL: stack.redisUrl, TERMIN_POW_BITS: '10', TERMIN_BEDENKZEIT_S: '1', TERMIN_EINCHECKEN_VORHER_MIN: String(400 * 1440) });
   engine = await startTestEngine({ CONSOLE_PORT: String(port), CONSOLE_PUBLIC_URL: base }, {
     // the Fachverfahren side of the check-in is proven in termine-vergabe.test.ts
     activities: { terminLegeNeuantragAn: async () => ({ bgNummer: '96201BG0088888', kundennummer: '962A088888' }), terminLegeVorspracheAb: async () => ({ dokumentId: 'test' }) },

@@ -30,6 +30,7 @@ let base: string;
 let redis: Redis;
 let sink: RunningMailSink;
 let dienst: TerminDienst;
+let dienstStandard: TerminDienst;
 const neuantraege: EincheckDaten[] = [];
 
 const KAP: Kapazitaet = {
@@ -63,7 +64,13 @@ beforeAll(async () => {
   app = await buildConsole({ cfg: engine.cfg, temporal: engine.client, codec, redis, redisUrl: testStack().redisUrl, log: createLogger('termine-empfang-test', 'silent') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  // Bookings ahead that the Empfang checks in at once: its window opened wide (the default is proven below).
   dienst = new TerminDienst({
+    temporal: engine.client, taskQueue: engine.cfg.temporal.taskQueue, redis, kapazitaet: KapazitaetStore.fuer(engine.cfg.dataDir),
+    schluessel: new TerminSchluessel(pseudonymizerFuer(engine.cfg.dataDir)), publicUrl: base,
+    policy: { eincheckenVorherMs: 400 * 86_400_000, nichtErschienenVorherMs: 400 * 86_400_000 },
+  });
+  dienstStandard = new TerminDienst({
     temporal: engine.client, taskQueue: engine.cfg.temporal.taskQueue, redis, kapazitaet: KapazitaetStore.fuer(engine.cfg.dataDir),
     schluessel: new TerminSchluessel(pseudonymizerFuer(engine.cfg.dataDir)), publicUrl: base,
   });
@@ -77,14 +84,14 @@ afterAll(async () => {
   await sink?.stop();
 });
 
-async function gebucht(name: string, index: number): Promise<{ terminId: string; tag: string; uhrzeit: string }> {
+async function gebucht(name: string, index: number, mit = dienst): Promise<{ terminId: string; tag: string; uhrzeit: string }> {
   const tag = buchbareTage(KapazitaetStore.fuer(engine.cfg.dataDir).lies(), 'jc-empfang', Date.now())[1]!;
-  const frei = await dienst.freieZeiten('jc-empfang', tag);
+  const frei = await mit.freieZeiten('jc-empfang', tag);
   if (!frei.ok) throw new Error(frei.fehler);
   const slot = frei.slots[index]!;
-  const r = await dienst.reserviere('jc-empfang', tag, slot.uhrzeit, { name, email: 'empfang@example.org' });
+  const r = await mit.reserviere('jc-empfang', tag, slot.uhrzeit, { name, email: 'empfang@example.org' });
   if (!r.ok) throw new Error(r.fehler);
-  expect((await dienst.bestaetige(r.terminId)).ok).toBe(true);
+  expect((await mit.bestaetige(r.terminId)).ok).toBe(true);
   return { terminId: r.terminId, tag, uhrzeit: slot.uhrzeit };
 }
 
@@ -125,6 +132,33 @@ test('Tagesansicht am Empfang: einchecken (Angaben geprüft) → Neuantrag; nich
   const aktionen = audit().filter((e) => e.actor === 'postkorb').map((e) => `${e.action}:${e.outcome}`);
   expect(aktionen).toEqual(expect.arrayContaining(['termine.ansehen:erfolg', 'termine.einchecken.ansehen:erfolg', 'termine.einchecken:erfolg', 'termine.nicht-erschienen:erfolg']));
   expect(JSON.stringify(audit())).not.toContain('Mustermann');
+});
+
+test('Ein Termin an einem späteren Tag: kein Einchecken, kein „nicht erschienen“ – weder angeboten noch angenommen', async () => {
+  const t = await gebucht('Frida Morgen', 4, dienstStandard);
+  const empfang = await loggedIn('postkorb');
+  const tagDe = t.tag.split('-').reverse().join('.');
+  const liste = await eventually(async () => {
+    const { text } = await empfang.request(`/termine?standort=jc-empfang&tag=${tagDe}`); // typed as staff do
+    return text.includes('Frida Morgen') ? text : undefined;
+  }, 'day view with the later appointment');
+  const zeile = liste.slice(liste.indexOf('Frida Morgen'), liste.indexOf('</tr>', liste.indexOf('Frida Morgen')));
+  expect(zeile).toContain('Einchecken ab');
+  expect(zeile).not.toContain('nicht-erschienen');
+  expect(zeile).not.toContain(`/termine/${t.terminId}/einchecken"`);
+
+  const csrf = csrfOf((await empfang.request(`/termine/${t.terminId}/einchecken`)).text);
+  const ein = await empfang.request(`/termine/${t.terminId}/einchecken`, { form: { _csrf: csrf, vorname: 'Frida', nachname: 'Morgen', geburtsdatum: '01.02.1990', strasse: 'Weender Straße', hausnummer: '1', plz: '37073', ort: 'Göttingen' } });
+  expect(ein.res.status).toBe(409);
+  expect(ein.text).toMatch(/Einchecken ist erst ab \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr möglich/);
+  const ne = await empfang.request(`/termine/${t.terminId}/nicht-erschienen`, { form: { _csrf: csrf, standort: 'jc-empfang', tag: t.tag } });
+  expect(ne.res.status).toBe(409);
+  expect(ne.text).toContain('„Nicht erschienen“ ist erst ab');
+  expect((await dienstStandard.zustand(t.terminId))?.status).toBe('bestaetigt');
+  expect(neuantraege.some((n) => n.nachname === 'Morgen')).toBe(false);
+
+  const falsch = await empfang.request('/termine?standort=jc-empfang&tag=31.02.2027');
+  expect(falsch.text).toContain('„31.02.2027“ ist kein gültiger Tag');
 });
 
 test('Rollen: Sachbearbeitung sieht die Tagesansicht nicht; Kapazität nur für IT-Administration, geprüft und protokolliert', async () => {

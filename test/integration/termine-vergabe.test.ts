@@ -33,6 +33,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { ART } from '../../domain/search-attributes';
 import type { RunningMailSink } from '../../connectors/mail/simulator';
 
+// The tests check in and mark no-shows for appointments booked ahead: the Empfang's window opened wide.
+const EMPFANG_JEDERZEIT = { eincheckenVorherMs: 400 * 86_400_000, nichtErschienenVorherMs: 400 * 86_400_000 };
+
 let world: TestWorld;
 let engine: TestEngine;
 let redis: Redis;
@@ -134,7 +137,7 @@ beforeAll(async () => {
   await app.register(fastifyFormbody);
   dienst = registerTerminePublic(app, {
     temporal: engine.client, redis, dataDir: engine.cfg.dataDir, taskQueue: engine.cfg.temporal.taskQueue, publicUrl: 'http://termine.test', log: createLogger('t', 'silent'),
-    config: { policy: { reservierungMs: 60_000 }, powBits: 4, bedenkzeitMs: 0, rate: { fensterS: 600, seiten: 1000, reservierungen: 1000, fehlversuche: 1000 } },
+    config: { policy: { reservierungMs: 60_000, ...EMPFANG_JEDERZEIT }, powBits: 4, bedenkzeitMs: 0, rate: { fensterS: 600, seiten: 1000, reservierungen: 1000, fehlversuche: 1000 } },
   }).dienst;
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

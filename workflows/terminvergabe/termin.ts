@@ -24,10 +24,11 @@
  * replay saved real histories against this code.
  */
 import {
-  ParentClosePolicy, condition, defineQuery, defineSignal, defineUpdate, log, proxyActivities, setHandler, sleep, startChild,
+  ParentClosePolicy, condition, defineQuery, defineSignal, defineUpdate, log, patched, proxyActivities, setHandler, sleep, startChild,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { berlinZeitpunktText } from '../../domain/zeit';
 import type { Activities } from '../../activities';
 import { ART, PROZESS, Prozess, QUELLE, STATUS, STICHTAG } from '../../domain/search-attributes';
 import {
@@ -108,7 +109,16 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
     }
   }
 
-  setHandler(terminZustandQuery, () => ({ ...z, slot: { ...slot }, ...(online ? { ledgerOwner: owner() } : {}) }));
+  setHandler(terminZustandQuery, () => ({
+    ...z, slot: { ...slot }, ...(online ? { ledgerOwner: owner() } : {}),
+    eincheckenAbMs: slot.beginnMs - policy.eincheckenVorherMs, nichtErschienenAbMs: slot.beginnMs - policy.nichtErschienenVorherMs,
+  }));
+
+  /** Check-in and no-show only around the appointment (added later: a history from before replays without). */
+  function zuFrueh(abMs: number, was: string): TerminAntwort | undefined {
+    if (!patched('termin-empfang-zeitfenster') || new Date().getTime() >= abMs) return undefined;
+    return fehler('ZU_FRUEH', `${was} ist erst ab ${berlinZeitpunktText(abMs)} möglich.`);
+  }
 
   setHandler(terminBestaetigenUpdate, () => exklusiv(async () => {
     if (z.status === 'bestaetigt') return ok();
@@ -153,6 +163,8 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
   setHandler(terminEincheckenUpdate, (d: EincheckDaten) => exklusiv(async () => {
     if (z.status === 'erschienen' || z.status === 'erledigt') return ok();
     if (z.status !== 'bestaetigt') return fehler('FALSCHER_STATUS', 'Für diesen Termin ist kein Einchecken möglich.');
+    const frueh = zuFrueh(slot.beginnMs - policy.eincheckenVorherMs, 'Einchecken');
+    if (frueh) return frueh;
     eincheck = d;
     setze('erschienen');
     return ok();
@@ -167,6 +179,8 @@ export async function terminvergabe(input: TerminInput): Promise<TerminErgebnis>
   setHandler(terminNichtErschienenUpdate, () => exklusiv(async () => {
     if (z.status === 'nicht_erschienen') return ok();
     if (z.status !== 'bestaetigt') return fehler('FALSCHER_STATUS', 'Dieser Termin kann nicht als „nicht erschienen“ markiert werden.');
+    const frueh = zuFrueh(slot.beginnMs - policy.nichtErschienenVorherMs, '„Nicht erschienen“');
+    if (frueh) return frueh;
     if (online) await ledger.terminGibEinheitenFrei({ slot, owner: owner() });
     setze('nicht_erschienen');
     return ok();
