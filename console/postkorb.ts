@@ -130,8 +130,8 @@ async function listAll(temporal: Client, query: string, limit: number): Promise<
 const filterSchema = z.object({
   art: z.enum(EINGANGSARTEN).optional().catch(undefined),
   quelle: z.enum(Object.keys(QUELLE_LABELS) as [string, ...string[]]).optional().catch(undefined),
-  von: z.string().regex(DATUM).optional().catch(undefined),
-  bis: z.string().regex(DATUM).optional().catch(undefined),
+  von: z.string().max(40).optional().catch(undefined),
+  bis: z.string().max(40).optional().catch(undefined),
   ueberfaellig: z.string().optional().catch(undefined),
 });
 
@@ -146,13 +146,27 @@ const quarantaeneSchema = z.object({ aktion: z.enum(['freigeben', 'verwerfen']),
 /** The base of every Postkorb query: running Posteingang workflows waiting for a person. */
 export const POSTKORB_BASIS = `${PROZESS.name} = '${Prozess.POSTEINGANG}' AND ExecutionStatus = 'Running' AND ${STATUS.name} IN (${PRUEFUNG.map((s) => `'${s}'`).join(', ')})`;
 
+function naechsterTag(tag: string): string {
+  return new Date(Date.parse(`${tag}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A date filter value: a real calendar day (YYYY-MM-DD), or the reason it cannot be used. */
+export function datumsFilter(roh: string | undefined, feld: string): { tag?: string; fehler?: string } {
+  if (!roh?.trim()) return {};
+  const t = roh.trim();
+  const d = DATUM.test(t) ? new Date(`${t}T00:00:00Z`) : undefined;
+  if (d && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === t) return { tag: t };
+  return { fehler: `„${t.slice(0, 20)}“ im Feld „${feld}“ ist kein gültiges Datum; der Filter wurde ohne dieses Feld angewandt.` };
+}
+
 /** The visibility clause of a filter; every value was checked against a fixed list or a date pattern. */
 export function filterKlausel(f: PostkorbFilter, jetzt: Date): string {
   let q = '';
   if (f.art) q += ` AND ${ART.name} = '${f.art}'`;
   if (f.quelle) q += ` AND ${QUELLE.name} = '${f.quelle}'`;
   if (f.von) q += ` AND ${EINGANGSDATUM.name} >= '${f.von}T00:00:00Z'`;
-  if (f.bis) q += ` AND ${EINGANGSDATUM.name} <= '${f.bis}T00:00:00Z'`;
+  // The day is stored as its midnight (UTC); "bis" includes that day: before the next midnight.
+  if (f.bis) q += ` AND ${EINGANGSDATUM.name} < '${naechsterTag(f.bis)}T00:00:00Z'`;
   if (f.ueberfaellig) q += ` AND (${STATUS.name} = '${PosteingangStatus.PRUEFUNG_UEBERFAELLIG}' OR ${FAELLIG.name} < '${jetzt.toISOString()}')`;
   return q;
 }
@@ -449,11 +463,14 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
   app.get(PAGES.postkorb.path, { preHandler: requireRole(...PAGES.postkorb.roles) }, async (req, reply) => {
     const { user, session } = req.auth!;
     const q = filterSchema.parse(req.query ?? {});
-    const filter: PostkorbFilter = { art: q.art, quelle: q.quelle, von: q.von, bis: q.bis, ueberfaellig: q.ueberfaellig === '1' };
+    const von = datumsFilter(q.von, 'Eingang von');
+    const bis = datumsFilter(q.bis, 'Eingang bis');
+    const filter: PostkorbFilter = { art: q.art, quelle: q.quelle, von: von.tag, bis: bis.tag, ueberfaellig: q.ueberfaellig === '1' };
     const jetzt = new Date();
     const ok = (req.query as Record<string, unknown>).ok;
     const erfolg = typeof ok === 'string' ? ERFOLG[ok] : undefined;
-    const view = { user, csrf: session.csrf, filter, limit: POSTKORB_LIMIT, jetzt, heute: heute(), erfolg };
+    const filterFehler = [von.fehler, bis.fehler].filter(Boolean).join(' ') || undefined;
+    const view = { user, csrf: session.csrf, filter, limit: POSTKORB_LIMIT, jetzt, heute: heute(), erfolg, filterFehler };
     try {
       const count = async (klausel: string): Promise<number> => (await temporal.workflow.count(POSTKORB_BASIS + klausel)).count;
       const [{ items, truncated }, pruefung, ueberfaellig, zerlegung, ...proArt] = await Promise.all([

@@ -136,6 +136,8 @@ export interface PostkorbListe {
   heute: Date;
   error?: string;
   erfolg?: string;
+  /** A filter value that could not be used (said, not silently dropped). */
+  filterFehler?: string;
 }
 
 function filterForm(f: PostkorbFilter): SafeHtml {
@@ -189,7 +191,7 @@ export function postkorbPage(o: PostkorbListe): string {
   }
   const body = html`${EXTRA_CSS}<h1>Postkorb</h1>
 <p class="hinweis">Dokumente, bei denen die Erkennung unsicher war. Die Liste enthält keine personenbezogenen Daten; Einzelheiten stehen auf der Seite des Dokuments (jeder Aufruf wird protokolliert).</p>
-${o.erfolg ? html`<div class="erfolg" role="status">${o.erfolg}</div>` : ''}
+${o.erfolg ? html`<div class="erfolg" role="status">${o.erfolg}</div>` : ''}${o.filterFehler ? html`<div class="meldung" role="alert">${o.filterFehler}</div>` : ''}
 ${zahlen}
 ${filterForm(o.filter)}
 ${content}

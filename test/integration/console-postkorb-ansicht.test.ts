@@ -81,7 +81,7 @@ test('top types: the recognised one first, then by score; a proposal is shown bu
 test('filters become a visibility clause of fixed values only; pages render empty states in German', () => {
   const jetzt = new Date('2026-11-26T12:00:00Z');
   expect(filterKlausel({ art: 'WBA', quelle: 'upload', von: '2026-11-01', bis: '2026-11-30', ueberfaellig: true }, jetzt))
-    .toBe(" AND AktenlaufArt = 'WBA' AND AktenlaufQuelle = 'upload' AND AktenlaufEingangsdatum >= '2026-11-01T00:00:00Z' AND AktenlaufEingangsdatum <= '2026-11-30T00:00:00Z' AND (AktenlaufStatus = 'pruefung-ueberfaellig' OR AktenlaufFaellig < '2026-11-26T12:00:00.000Z')");
+    .toBe(" AND AktenlaufArt = 'WBA' AND AktenlaufQuelle = 'upload' AND AktenlaufEingangsdatum >= '2026-11-01T00:00:00Z' AND AktenlaufEingangsdatum < '2026-12-01T00:00:00Z' AND (AktenlaufStatus = 'pruefung-ueberfaellig' OR AktenlaufFaellig < '2026-11-26T12:00:00.000Z')");
   expect(filterKlausel({ ueberfaellig: false }, jetzt)).toBe('');
   const liste = postkorbPage({ user, csrf: 't', filter: { ueberfaellig: true }, rows: [], truncated: false, limit: 500, jetzt, heute: jetzt });
   expect(liste).toContain('Keine Dokumente warten auf eine Prüfung (mit diesem Filter).');

@@ -92,6 +92,14 @@ test('the queue: oldest first, counts, filters by type, source, day of receipt a
   const zeitraum = await seiteBis(agent, '/postkorb?von=2026-11-05&bis=2026-11-20', (t) => t.includes(ueber.workflowId));
   expect(zeitraum).not.toContain(alt.workflowId);
   expect(zeitraum).not.toContain(neu.workflowId);
+  // "bis" includes its own day (the QA found a one-day range empty).
+  const einTag = await seiteBis(agent, '/postkorb?von=2026-11-10&bis=2026-11-10', (t) => t.includes(ueber.workflowId));
+  expect(einTag).not.toContain(alt.workflowId);
+  // An impossible date is said and left out, not sent to Temporal (which failed the whole page with a 503).
+  const unmoeglich = await agent.request('/postkorb?von=2026-13-45&bis=2026-02-30');
+  expect(unmoeglich.res.status).toBe(200);
+  expect(unmoeglich.text).toContain('„2026-13-45“ im Feld „Eingang von“ ist kein gültiges Datum');
+  expect(unmoeglich.text).toContain('„2026-02-30“ im Feld „Eingang bis“ ist kein gültiges Datum');
   const ueberfaellig = await seiteBis(agent, '/postkorb?ueberfaellig=1', (t) => t.includes(ueber.workflowId));
   expect(ueberfaellig).not.toContain(alt.workflowId);
   // Values outside the lists are ignored, never put into the visibility query.
