@@ -9,6 +9,7 @@
  * system (BusinessError) becomes a non-retryable failure the workflow turns into a review, anything
  * else is retried. Log lines carry no personal data (no names, numbers, file names).
  */
+import { loadPosteingangPolicy, pruefePosteingangEnv } from './config';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -51,10 +52,6 @@ export function dokumentIdFuer(workflowId: string): string {
   h[8] = (h[8]! & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
-}
-
-function landAus(wert: string | undefined): Bundesland {
-  return (BUNDESLAENDER as readonly string[]).includes(wert ?? '') ? (wert as Bundesland) : 'BE';
 }
 
 function positiveZahl(wert: string | undefined, standard: number): number {
@@ -212,6 +209,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
     }
     return pseudonymizer;
   };
+  pruefePosteingangEnv(process.env); // a wrong setting stops the worker's start, not a document later
   const lesenBegrenzt = leseSemaphore(Math.max(1, Math.round(positiveZahl(process.env.POSTEINGANG_LESEN_PARALLEL, 4))));
   const digitalBegrenzt = leseSemaphore(Math.max(1, Math.round(positiveZahl(process.env.POSTEINGANG_LESEN_DIGITAL_PARALLEL, 2))));
   /** An OCR engine for the born-digital path: a page that would need OCR ends that attempt. */
@@ -245,7 +243,8 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
   }
   const feiertageCache = new Map<string, Feiertage>();
   const feiertage = (land: string): Feiertage => {
-    const l = landAus(land);
+    if (!(BUNDESLAENDER as readonly string[]).includes(land)) throw ApplicationFailure.nonRetryable(`Unbekanntes Bundesland „${land}“ in der Posteingang-Policy`, 'KONFIGURATION');
+    const l = land as Bundesland;
     let f = feiertageCache.get(l);
     if (!f) feiertageCache.set(l, (f = feiertageVon(l)));
     return f;
@@ -258,17 +257,7 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
   return {
     /** The site's Posteingang policy from the environment. */
     async posteingangPolicy(): Promise<PosteingangPolicy> {
-      const e = process.env;
-      const schwelle = positiveZahl(e.ERKENNUNG_SCHWELLE, dienste.standardSchwelle());
-      return {
-        schwelle: schwelle > 0 && schwelle <= 1 ? schwelle : dienste.standardSchwelle(),
-        pruefFristArbeitstage: Math.max(1, Math.round(positiveZahl(e.POSTKORB_PRUEF_FRIST_ARBEITSTAGE, 1))),
-        land: landAus(e.POSTEINGANG_LAND),
-        wiedervorlageArbeitstage: Math.round(positiveZahl(e.POSTEINGANG_WIEDERVORLAGE_ARBEITSTAGE, 3)),
-        widerspruchStandardArbeitstage: Math.round(positiveZahl(e.POSTEINGANG_WIDERSPRUCH_ARBEITSTAGE, 1)),
-        eskalationFristTage: Math.round(positiveZahl(e.POSTKORB_ESKALATION_FRIST_TAGE, 1)),
-        ...(e.POSTKORB_LEITUNG_TEAM?.trim() ? { eskalationTeamId: e.POSTKORB_LEITUNG_TEAM.trim() } : {}),
-      };
+      return loadPosteingangPolicy(process.env, dienste.standardSchwelle());
     },
 
     /**

@@ -298,7 +298,7 @@ test('a WIDERSPRUCH is routed with priority, due at the end of the Widerspruchsf
   const dok = dokument(input.contentHash);
   const ergebnis = (await dok.result()) as DokumentErgebnis;
   expect(ergebnis).toMatchObject({ status: 'abgelegt', dokumentart: 'WIDERSPRUCH' });
-  const ende = widerspruchsfristEnde(bekanntgabedatum(bescheidVom!), feiertageVon('BE'));
+  const ende = widerspruchsfristEnde(bekanntgabedatum(bescheidVom!), feiertageVon('NI'));
   const heute = berlinDate(new Date());
   const basis = input.eingangsdatum > heute ? input.eingangsdatum : heute;
   const wv = store.wiedervorlagen(h.bgNummer).find((w) => w.referenz === dok.workflowId)!;
