@@ -3,6 +3,7 @@
  * text and outcome; check the hash chain; export the hits as CSV or JSON. Every search, check
  * and export is itself audited (with the filter, never with the exported content).
  */
+import { formatBerlinDateTime } from './views/format';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -79,9 +80,14 @@ export function csvCell(v: string): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/**
+ * The export as German spreadsheets open it: UTF-8 with a byte order mark (else umlauts come out as
+ * Windows-1252), semicolons, the local time first; `ts` (UTC) stays for verifying the hash chain.
+ */
 export function toCsv(entries: readonly AuditEntry[]): string {
   const cols = ['ts', 'actor', 'role', 'action', 'target', 'outcome', 'prev', 'hash'] as const;
-  return [cols.join(';'), ...entries.map((e) => cols.map((c) => csvCell(e[c])).join(';'))].join('\r\n') + '\r\n';
+  const zeilen = entries.map((e) => [csvCell(formatBerlinDateTime(new Date(e.ts))), ...cols.map((c) => csvCell(e[c]))].join(';'));
+  return '\uFEFF' + [['zeit', ...cols].join(';'), ...zeilen].join('\r\n') + '\r\n';
 }
 
 export function registerRevision(app: FastifyInstance, ctx: BetriebContext): void {

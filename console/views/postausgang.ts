@@ -4,6 +4,7 @@ import type { User } from '../users';
 import { html, type SafeHtml } from './html';
 import { formatCalendarDate } from './format';
 import { layout } from './layout';
+import type { BriefArt } from '../../domain/zentraldruck';
 
 /** Letter states (domain/briefdruck.ts BriefStatus) and batch phases (BatchPhase). */
 export const DRUCK_STATUS_LABELS: Record<string, string> = {
@@ -16,6 +17,16 @@ export const DRUCK_STATUS_LABELS: Record<string, string> = {
   abgelehnt: 'Abgelehnt',
   abgebrochen: 'Abgebrochen',
 };
+/** Kinds of letters (domain/zentraldruck.ts BriefArt) as staff call them. */
+export const BRIEF_ART_LABELS: Record<BriefArt, string> = {
+  WBA_ERINNERUNG: 'WBA-Erinnerung',
+  WBA_ZWEITE_ERINNERUNG: 'Zweite WBA-Erinnerung',
+  TERMIN_BESTAETIGUNG: 'Terminbestätigung',
+  TERMIN_ERINNERUNG: 'Terminerinnerung',
+  EINGANGSBESTAETIGUNG: 'Eingangsbestätigung',
+  FACHVERFAHREN_BESCHEID: 'Bescheid aus dem Fachverfahren',
+};
+
 export const BATCH_PHASE_LABELS: Record<string, string> = {
   sammelt: 'Sammelt Briefe',
   uebergeben: 'An Druckzentrum übergeben',
@@ -99,7 +110,7 @@ export function postausgangPage(o: PostausgangView): string {
     }
     const statusCols = [...statuses].sort();
     const keys = [...days.keys()].sort().reverse();
-    const arten = (m: Map<string, number>): string => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([a, n]) => `${a}: ${n}`).join(', ');
+    const arten = (m: Map<string, number>): string => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([a, n]) => `${(BRIEF_ART_LABELS as Record<string, string>)[a] ?? a}: ${n}`).join(', ');
     const tagesTabelle = keys.length === 0
       ? html`<div class="info" id="postausgang-leer">Im Zeitraum gibt es keine Sendungen.</div>`
       : html`<table id="postausgang-tage">

@@ -125,7 +125,7 @@ export function posteingangPage(o: {
     ? html`<ul class="zahlen" aria-label="Vorgänge nach Status">${o.zahlen.map((z) => {
       const ziel = z.anzahl > 0 ? statusZiel(o.user, z.status) : undefined;
       const aktuell = o.statusFilter === z.status;
-      return html`<li data-status="${z.status}"><a href="${PAGES.posteingang.path}?status=${z.status}"${aktuell ? raw(' aria-current="true"') : ''}><strong>${z.anzahl}</strong> ${STATUS_LABELS[z.status] ?? z.status}</a>${ziel ? html`<br><a href="${ziel.path}">zum ${ziel.label}</a>` : ''}</li>`;
+      return html`<li data-status="${z.status}"><a href="${PAGES.posteingang.path}?status=${z.status}"${aktuell ? raw(' aria-current="true"') : ''}><strong>${z.anzahl}</strong> ${STATUS_LABELS[z.status] ?? z.status}</a>${ziel ? html`<br><a href="${ziel.path}">${ziel === PAGES.quarantaene ? 'zur' : 'zum'} ${ziel.label}</a>` : ''}</li>`;
     })}</ul>`
     : '';
   const body = html`<h1>Posteingang</h1>

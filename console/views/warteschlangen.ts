@@ -6,6 +6,25 @@ import { html, type SafeHtml } from './html';
 import { formatBerlinDateTime } from './format';
 import { layout } from './layout';
 import { alarmeHtml } from './betrieb';
+import { STATUS_TEXT as TERMIN_STATUS_LABELS } from '../../domain/termine-vorgang';
+import { STATUS_LABELS as AUFGABE_STATUS_LABELS } from './aufgaben';
+import { DRUCK_STATUS_LABELS } from './postausgang';
+import { STATUS_LABELS as POSTEINGANG_STATUS_LABELS } from './postkorb';
+import { WB_STATUS_LABELS } from './weiterbewilligung';
+
+/** Process names as staff say them (search attribute AktenlaufProzess). */
+export const PROZESS_LABELS: Record<string, string> = {
+  posteingang: 'Posteingang', zentraldruck: 'Zentraldruck', weiterbewilligung: 'Weiterbewilligung', terminvergabe: 'Terminvergabe', aufgabe: 'Aufgaben',
+};
+
+/** The running workflows' business states in words (each process its own labels; an unknown key as it is). */
+function statusText(prozess: string, status: string): string {
+  const labels: Record<string, Record<string, string>> = {
+    posteingang: POSTEINGANG_STATUS_LABELS, zentraldruck: DRUCK_STATUS_LABELS, weiterbewilligung: WB_STATUS_LABELS,
+    terminvergabe: TERMIN_STATUS_LABELS, aufgabe: AUFGABE_STATUS_LABELS,
+  };
+  return labels[prozess]?.[status] ?? status;
+}
 
 export const ABLAUF_LABELS: Record<string, string> = {
   Running: 'laufend', Completed: 'abgeschlossen', Failed: 'fehlgeschlagen', Canceled: 'abgebrochen', Terminated: 'beendet',
@@ -56,9 +75,9 @@ export function warteschlangenPage(o: WarteschlangenView): string {
   const { lage } = o;
   const stati = Object.keys(ABLAUF_LABELS);
   const prozessRows = lage.prozesse.map((p) => html`<tr>
-  <th scope="row">${p.prozess}</th>
+  <th scope="row">${PROZESS_LABELS[p.prozess] ?? p.prozess}</th>
   ${stati.map((s) => html`<td>${zahl(p.nachAblauf[s] ?? 0)}</td>`)}
-  <td>${Object.keys(p.laufendNachStatus).length === 0 ? '–' : Object.entries(p.laufendNachStatus).sort().map(([k, v], i) => html`${i ? ', ' : ''}${k}: ${String(v)}`)}${p.laufendGekappt ? ' (gekappt)' : ''}</td>
+  <td>${Object.keys(p.laufendNachStatus).length === 0 ? '–' : Object.entries(p.laufendNachStatus).sort().map(([k, v], i) => html`${i ? ', ' : ''}${statusText(p.prozess, k)}: ${String(v)}`)}${p.laufendGekappt ? ' (gekappt)' : ''}</td>
 </tr>`);
   const queueRows = lage.warteschlangen.map((w) => html`<tr>
   <th scope="row">${w.def.label}<br><code>${w.def.name}</code></th>
@@ -78,7 +97,7 @@ export function warteschlangenPage(o: WarteschlangenView): string {
 ${o.erfolg ? html`<div class="erfolg" role="status">${o.erfolg}</div>` : ''}
 ${o.fehler ? html`<div class="meldung" role="alert">${o.fehler}</div>` : ''}
 ${alarmeHtml(lage.alarme)}
-<p class="hinweis">Stand: ${formatBerlinDateTime(lage.zeitpunkt)} Uhr. Review-Warteschlange: ${String(lage.pruefung.anzahl)} Dokument(e)${lage.pruefung.aeltesteStunden !== undefined ? `, ältestes seit ${lage.pruefung.aeltesteStunden} Stunden` : ''}.</p>
+<p class="hinweis">Stand: ${formatBerlinDateTime(lage.zeitpunkt)} Uhr. Postkorb (Prüfung durch eine Person): ${String(lage.pruefung.anzahl)} Dokument(e)${lage.pruefung.aeltesteStunden !== undefined ? `, ältestes seit ${lage.pruefung.aeltesteStunden.toLocaleString('de-DE', { maximumFractionDigits: 1 })} Stunden` : ''}.</p>
 <h2>Vorgänge je Prozess</h2>
 <table><caption>Workflows nach Ablaufzustand (innerhalb der Aufbewahrung von Temporal) und laufende nach fachlichem Status</caption>
 <thead><tr><th scope="col">Prozess</th>${stati.map((s) => html`<th scope="col">${ABLAUF_LABELS[s]}</th>`)}<th scope="col">Laufend nach Status</th></tr></thead>

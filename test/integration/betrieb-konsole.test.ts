@@ -14,6 +14,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { Secret } from '../../connectors/credentials';
 import { formatFailure } from '../../connectors/robot-pool/failure';
 import { buildConsole } from '../../console/server';
+import { toCsv } from '../../console/betrieb-revision';
 import { csvCell } from '../../console/betrieb-revision';
 import { scheduleCommand } from '../../cli/schedule';
 import { katalogEintrag, parseTakt } from '../../domain/zeitplaene';
@@ -134,8 +135,10 @@ describe('Revision', () => {
     expect(csv.res.headers.get('content-type')).toContain('text/csv');
     expect(csv.res.headers.get('content-disposition')).toMatch(/attachment; filename="audit-.*\.csv"/);
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('ts;actor;role;action;target;outcome;prev;hash');
+    expect(lines[0]!.replace(/^\uFEFF/, '')).toBe('zeit;ts;actor;role;action;target;outcome;prev;hash');
     expect(lines.length).toBeGreaterThan(1);
+    expect(lines[1]).toMatch(/^"\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}";"\d{4}-\d{2}-\d{2}T/); // local time for people, UTC for the chain
+    expect(toCsv([]).startsWith('\uFEFFzeit;')).toBe(true); // byte order mark: spreadsheets read the umlauts as UTF-8
     expect(lines.slice(1).every((l) => l.includes('"anmeldung"'))).toBe(true);
     const json = await rev.request('/revision/export?actor=revision&format=json');
     const body = JSON.parse(json.text) as { anzahl: number; eintraege: AuditEntry[] };
@@ -364,7 +367,8 @@ describe('Warteschlangen und Metriken', () => {
     const r = await admin.request('/warteschlangen');
     expect(r.res.status).toBe(200);
     expect(r.text).toContain('<h1>Warteschlangen</h1>');
-    expect(r.text).toContain('<th scope="row">posteingang</th>');
+    expect(r.text).toContain('<th scope="row">Posteingang</th>');
+    expect(r.text).not.toContain('Review-Warteschlange');
     expect(r.text).toContain(`<code>${qName}</code>`);
     expect(r.text).toContain('<span class="status-fehler">2</span>');
     expect(r.text).toContain('fachlich (keine automatische Wiederholung)');

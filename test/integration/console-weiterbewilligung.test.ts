@@ -162,12 +162,12 @@ describe('Postausgang', () => {
     ]);
     for (const role of ['postkorb', 'it-admin', 'leitung']) {
       const agent = await loggedIn(role);
-      const text = await pageUntil(agent, '/postausgang?tage=90', (t) => t.includes(abgelehnt.workflowId) && t.includes(`data-tag="${dayKey}"`) && t.includes('TERMIN_BESTAETIGUNG'));
+      const text = await pageUntil(agent, '/postausgang?tage=90', (t) => t.includes(abgelehnt.workflowId) && t.includes(`data-tag="${dayKey}"`) && t.includes('Terminbestätigung'));
       expect(text).toContain('<h1>Postausgang</h1>');
       const day = new RegExp(`<tr data-tag="${dayKey}">[\\s\\S]*?</tr>`).exec(text)?.[0] ?? '';
       // The day's batch phase, 4 letters (the batch itself is not a letter) and their kinds.
       expect(day).toContain('<td>Abgeschlossen</td>');
-      expect(day).toContain('<td>4</td><td>EINGANGSBESTAETIGUNG: 1, WBA_ERINNERUNG: 3</td>');
+      expect(day).toContain('<td>4</td><td>Eingangsbestätigung: 1, WBA-Erinnerung: 3</td>');
       const rejects = /<table id="ablehnungen">[\s\S]*?<\/table>/.exec(text)?.[0] ?? '';
       expect(rejects).toContain(abgelehnt.workflowId);
       expect(rejects).toContain('Grund nicht abrufbar');
