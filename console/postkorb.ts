@@ -45,6 +45,8 @@ import { textlageWoerter, type TextlageSeite } from './postkorb-textlage';
 import { TASTATUR_SKRIPT } from './postkorb-tastatur';
 import type { ProzessSeitenContext } from './prozess-seiten';
 import { PAGES } from './roles';
+import { pruefeEincheck } from './termine';
+import type { EincheckWerte } from './views/termine';
 import type { User } from './users';
 import { posteingangPage, stapelPage, STATUS_REIHENFOLGE, type PosteingangRow } from './views/posteingang';
 import {
@@ -55,6 +57,8 @@ import {
   postkorbPage,
   zerlegungPage,
   type DokumentAnsicht,
+  type DokumentEingabe,
+  type DokumentFehlerFeld,
   type PostkorbFilter,
   type PostkorbRow,
   type PostkorbZahlen,
@@ -94,6 +98,8 @@ const MSG = {
   aktionFehler: 'Die Entscheidung konnte nicht übermittelt werden: Temporal ist gerade nicht erreichbar. Bitte später erneut versuchen.',
   art: 'Bitte wählen Sie eine Dokumentart aus der Liste.',
   bg: 'Die BG-Nummer hat nicht die richtige Form: 5 Ziffern, „BG“, 7 Ziffern (z. B. 96201BG0012345).',
+  bgLeer: 'Bitte die BG-Nummer angeben – oder, wenn die Person noch keine Bedarfsgemeinschaft hat, bei einem Hauptantrag „Neuantrag anlegen“ wählen.',
+  neuantragNurHauptantrag: 'Einen Neuantrag im Fachverfahren anlegen geht nur für die Dokumentart „Hauptantrag“.',
   keinBild: 'Für diese Seite gibt es kein Bild.',
   grund: 'Bitte geben Sie eine Begründung ein: Warum wird die Datei freigegeben oder verworfen?',
   ungueltig: 'Die Anfrage ist ungültig.',
@@ -135,10 +141,14 @@ const filterSchema = z.object({
   ueberfaellig: z.string().optional().catch(undefined),
 });
 
+const angabe = z.string().max(120).optional().transform((v) => (v === undefined ? undefined : v.trim().replace(/\s+/g, ' ')));
 const entscheidungSchema = z.object({
   dokumentart: z.string().max(100).default(''),
   bgNummer: z.string().max(100).default(''),
   kommentar: z.string().max(5000).optional(),
+  // A Hauptantrag without a Bedarfsgemeinschaft: the applicant as read from the form.
+  neuantrag: z.string().max(5).optional(),
+  vorname: angabe, nachname: angabe, geburtsdatum: angabe, strasse: angabe, hausnummer: angabe, plz: angabe, ort: angabe,
 });
 const zerlegungSchema = z.object({ teile: z.string().max(20000).default('') });
 const quarantaeneSchema = z.object({ aktion: z.enum(['freigeben', 'verwerfen']), grund: z.string().max(2000).default('') });
@@ -572,30 +582,44 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
     const parsed = entscheidungSchema.safeParse(req.body ?? {});
     const v = await vorgangZurEntscheidung(req, reply, action, 'dokument', parsed.success);
     if (!v || !parsed.success) return reply;
-    const eingabe = { dokumentart: parsed.data.dokumentart, bgNummer: parsed.data.bgNummer, kommentar: parsed.data.kommentar };
-    const abgelehnt = async (status: number, feld: 'dokumentart' | 'bgNummer' | 'allgemein', text: string, outcome: AuditEvent['outcome'] = 'abgelehnt'): Promise<FastifyReply> => {
+    const d = parsed.data;
+    const neu = d.neuantrag === '1';
+    const person: EincheckWerte = { vorname: d.vorname, nachname: d.nachname, geburtsdatum: d.geburtsdatum, strasse: d.strasse, hausnummer: d.hausnummer, plz: d.plz, ort: d.ort };
+    const eingabe: DokumentEingabe = { dokumentart: d.dokumentart, bgNummer: d.bgNummer, kommentar: d.kommentar, ...(neu ? { neuantrag: person } : {}) };
+    const abgelehnt = async (status: number, feld: DokumentFehlerFeld, text: string, outcome: AuditEvent['outcome'] = 'abgelehnt'): Promise<FastifyReply> => {
       await record({ actor: user.username, role: user.role, action, target, outcome });
       return zeigeDokument(req, reply, workflowId, v, status, { eingabe, fehler: { feld, text } });
     };
     if (!isEingangsart(eingabe.dokumentart)) return abgelehnt(400, 'dokumentart', MSG.art);
-    const bgNummer = normalizeBgNummer(eingabe.bgNummer);
-    if (!bgNummer) return abgelehnt(400, 'bgNummer', MSG.bg);
     const kommentar = eingabe.kommentar?.trim();
-    const entscheidung: PruefEntscheidung = { wer: user.username, dokumentart: eingabe.dokumentart, bgNummer, ...(kommentar ? { kommentar } : {}) };
+    let entscheidung: PruefEntscheidung;
+    if (neu) {
+      if (eingabe.dokumentart !== 'HAUPTANTRAG') return abgelehnt(400, 'neuantrag', MSG.neuantragNurHauptantrag);
+      const p = pruefeEincheck(person);
+      if (Object.keys(p.fehler).length > 0 || !p.geburtsdatum) return abgelehnt(400, 'neuantrag', Object.values(p.fehler).join(' '));
+      entscheidung = {
+        wer: user.username, dokumentart: 'HAUPTANTRAG', bgNummer: '', ...(kommentar ? { kommentar } : {}),
+        neuantrag: { vorname: person.vorname!, nachname: person.nachname!, geburtsdatum: p.geburtsdatum, strasse: person.strasse!, hausnummer: person.hausnummer!, plz: person.plz!, ort: person.ort! },
+      };
+    } else {
+      const bgNummer = normalizeBgNummer(eingabe.bgNummer ?? '');
+      if (!bgNummer) return abgelehnt(400, 'bgNummer', (eingabe.bgNummer ?? '').trim() === '' ? MSG.bgLeer : MSG.bg);
+      entscheidung = { wer: user.username, dokumentart: eingabe.dokumentart, bgNummer, ...(kommentar ? { kommentar } : {}) };
+    }
     const { nachher } = await nachbarn(workflowId);
     try {
       await temporal.workflow.getHandle(workflowId).executeUpdate<unknown, [PruefEntscheidung]>(DokumentUpdates.ENTSCHEIDEN, { args: [entscheidung] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const text = err.cause?.message ?? MSG.aktionFehler;
-        return abgelehnt(409, /dokumentart/i.test(text) ? 'dokumentart' : 'bgNummer', text);
+        return abgelehnt(409, /Neuantrag/.test(text) ? 'neuantrag' : /dokumentart/i.test(text) ? 'dokumentart' : 'bgNummer', text);
       }
       if (err instanceof WorkflowNotFoundError) return abgelehnt(409, 'allgemein', MSG.abgeschlossen);
       req.log.error(errText(err), 'console: entscheiden update failed');
       return abgelehnt(503, 'allgemein', MSG.aktionFehler, 'fehler');
     }
     const korrigiert = v.zustand.erkennung?.dokumentart !== entscheidung.dokumentart;
-    await record({ actor: user.username, role: user.role, action, target: `${target} (${entscheidung.dokumentart}${korrigiert ? ', Art korrigiert' : ', Art bestätigt'})`, outcome: 'erfolg' });
+    await record({ actor: user.username, role: user.role, action, target: `${target} (${entscheidung.dokumentart}${korrigiert ? ', Art korrigiert' : ', Art bestätigt'}${neu ? ', Neuantrag' : ''})`, outcome: 'erfolg' });
     const weiter = nachher && nachher !== workflowId ? `${PAGES.postkorb.path}/${encodeURIComponent(nachher)}?ok=weiter` : `${PAGES.postkorb.path}?ok=entschieden`;
     return reply.redirect(weiter, 303);
   });

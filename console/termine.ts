@@ -35,14 +35,15 @@ export function tagAusEingabe(roh: unknown): { tag: string } | { fehler: string 
   return { fehler: `„${String(roh).trim().slice(0, 20)}“ ist kein gültiger Tag. Bitte als TT.MM.JJJJ eingeben, z. B. ${DateTime.now().setZone('Europe/Berlin').toFormat('dd.MM.yyyy')}. Angezeigt wird heute.` };
 }
 
-function pruefeEincheck(w: EincheckWerte): { fehler: Partial<Record<keyof EincheckWerte, string>>; geburtsdatum?: string } {
+export function pruefeEincheck(w: EincheckWerte): { fehler: Partial<Record<keyof EincheckWerte, string>>; geburtsdatum?: string } {
   const fehler: Partial<Record<keyof EincheckWerte, string>> = {};
   const name = /^[\p{L}\p{M}][\p{L}\p{M} .'’-]{0,79}$/u;
   if (!w.vorname || !name.test(w.vorname)) fehler.vorname = 'Vorname fehlt oder enthält unzulässige Zeichen.';
   if (!w.nachname || !name.test(w.nachname)) fehler.nachname = 'Nachname fehlt oder enthält unzulässige Zeichen.';
   const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(w.geburtsdatum ?? '');
   const d = m ? DateTime.fromObject({ year: Number(m[3]), month: Number(m[2]), day: Number(m[1]) }, { zone: 'UTC' }) : null;
-  if (!d || !d.isValid || d.year < 1900 || d.toMillis() > Date.now()) fehler.geburtsdatum = 'Bitte das Geburtsdatum als TT.MM.JJJJ eingeben.';
+  if (!d || !d.isValid || d.year < 1900) fehler.geburtsdatum = 'Bitte das Geburtsdatum als TT.MM.JJJJ eingeben.';
+  else if (d.toMillis() > Date.now()) fehler.geburtsdatum = 'Das Geburtsdatum liegt in der Zukunft.';
   if (!w.strasse || w.strasse.length > 100 || /[<>]/.test(w.strasse)) fehler.strasse = 'Straße fehlt.';
   if (!w.hausnummer || !/^[0-9A-Za-z /-]{1,10}$/.test(w.hausnummer)) fehler.hausnummer = 'Hausnummer fehlt.';
   if (!/^\d{5}$/.test(w.plz ?? '')) fehler.plz = 'Postleitzahl mit fünf Ziffern.';

@@ -166,7 +166,9 @@ export type PruefGrund =
   /** the file was released from quarantine: a person looks at every document of it */
   | 'freigegeben'
   /** the E-Akte refused the filing (BusinessError): the reason is in `ablageFehler` */
-  | 'ablage-abgelehnt';
+  | 'ablage-abgelehnt'
+  /** the Fachverfahren refused to create the household of a Neuantrag: the reason is in `ablageFehler` */
+  | 'neuantrag-abgelehnt';
 
 export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
   konfidenz: 'Dokumentart unsicher',
@@ -176,6 +178,7 @@ export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
   'haushalt-unbekannt': 'BG-Nummer im Fachverfahren nicht gefunden',
   freigegeben: 'Aus der Quarantäne freigegeben',
   'ablage-abgelehnt': 'E-Akte hat die Ablage abgelehnt',
+  'neuantrag-abgelehnt': 'Fachverfahren hat den Neuantrag abgelehnt',
 };
 
 /** What the `zustand` query of a document workflow returns (for the Postkorb detail page). */
@@ -214,8 +217,33 @@ export interface PruefEntscheidung {
   /** User name of the deciding person (for the record; the console audits the decision too). */
   wer: string;
   dokumentart: Eingangsart;
+  /** Empty with `neuantrag`: the household does not exist yet. */
   bgNummer: string;
   kommentar?: string;
+  /** A Hauptantrag of people without a Bedarfsgemeinschaft: the Fachverfahren creates it from these details (read from the form). */
+  neuantrag?: NeuantragAngaben;
+}
+
+/** The applicant of a Neuantrag as the Postkorb reads it from the Hauptantrag (Sozialdaten: only in encrypted payloads). */
+export interface NeuantragAngaben {
+  vorname: string;
+  nachname: string;
+  /** YYYY-MM-DD */
+  geburtsdatum: string;
+  strasse: string;
+  hausnummer: string;
+  plz: string;
+  ort: string;
+}
+
+/** The applicant's details of a Neuantrag, checked without I/O (the console checks them first, with messages per field). */
+export function pruefeNeuantragAngaben(n: NeuantragAngaben): void {
+  const text = (v: unknown) => typeof v === 'string' && v.trim() !== '' && v.length <= 120;
+  if (!text(n.vorname) || !text(n.nachname) || !text(n.strasse) || !text(n.hausnummer) || !text(n.ort)) {
+    throw new Error('Für den Neuantrag fehlen Angaben: Vorname, Nachname, Straße, Hausnummer und Ort.');
+  }
+  if (typeof n.geburtsdatum !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(n.geburtsdatum)) throw new Error('Für den Neuantrag fehlt das Geburtsdatum.');
+  if (typeof n.plz !== 'string' || !/^\d{5}$/.test(n.plz)) throw new Error('Die Postleitzahl des Neuantrags braucht fünf Ziffern.');
 }
 
 /** Update `quarantaene` on a file or document workflow in quarantine: the admin releases or discards. */

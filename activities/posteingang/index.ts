@@ -20,7 +20,7 @@ import { isBusinessError } from '../../connectors/errors';
 import { BUNDESLAENDER, bekanntgabedatum, feiertageVon, naechsterArbeitstagAbHeute, plusTage, widerspruchsfristEnde, type Bundesland, type Feiertage } from '../../domain/fristen';
 import { normalizeBgNummer, normalizeKundennummer } from '../../domain/identifiers';
 import {
-  EINGANGSART_LABELS, isEingangsart, lesungPfad, type Eingangsart, type ErkennenErgebnis, type Haushaltsbezug, type LeseZusammenfassung, type Lesung,
+  EINGANGSART_LABELS, isEingangsart, lesungPfad, type NeuantragAngaben, type Eingangsart, type ErkennenErgebnis, type Haushaltsbezug, type LeseZusammenfassung, type Lesung,
   type Merkmale, type PosteingangPolicy, type Seite, type ZuordnenErgebnis,
 } from '../../domain/posteingang';
 import { bwzFuerWbaEingang, weiterbewilligungWorkflowId } from '../../domain/weiterbewilligung';
@@ -381,6 +381,23 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
       if (!bg) return null;
       const h = await haushalt({ bgNummer: bg });
       return h ? { teamId: h.team.id, bereich: h.team.bereich } : null;
+    },
+
+    /**
+     * A Hauptantrag of people without a household: the Fachverfahren creates person and Bedarfsgemeinschaft
+     * (idempotent by `referenz`, the document workflow's id). Its refusal (e.g. the person exists) is a BusinessError.
+     */
+    async posteingangLegeNeuantragAn(a: { referenz: string; angaben: NeuantragAngaben; antragsdatum: string }): Promise<{ bgNummer: string; kundennummer: string; teamId?: string }> {
+      const fv = connectors().fachverfahren;
+      const neu = await alsAktivitaet(() => fv.legeNeuantragAn({
+        referenz: a.referenz,
+        antragsteller: { vorname: a.angaben.vorname, nachname: a.angaben.nachname, geburtsdatum: a.angaben.geburtsdatum },
+        anschrift: { strasse: a.angaben.strasse, hausnummer: a.angaben.hausnummer, plz: a.angaben.plz, ort: a.angaben.ort },
+        antragsdatum: a.antragsdatum,
+      }));
+      const h = await haushalt({ bgNummer: neu.bgNummer });
+      deps.log?.info({ team: h?.team.id }, 'posteingang: Neuantrag created in the Fachverfahren');
+      return { ...neu, ...(h ? { teamId: h.team.id } : {}) };
     },
 
     /** End of the review SLA (ISO instant): the same time of day `arbeitstage` Berlin working days later. */

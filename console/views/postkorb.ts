@@ -4,6 +4,7 @@
  * recognised type with its alternatives, the household and the decision form. Works as
  * plain forms; /postkorb/tastatur.js adds the keyboard shortcuts (no inline script: CSP).
  */
+import type { EincheckWerte } from './termine';
 import {
   EINGANGSARTEN,
   EINGANGSART_LABELS,
@@ -211,6 +212,32 @@ export interface SeitenAnsicht {
   markierungen: Markierung[];
 }
 
+/** The decision form's values (kept after a refused decision). */
+export interface DokumentEingabe {
+  dokumentart?: string;
+  bgNummer?: string;
+  kommentar?: string;
+  /** Set when "Neuantrag anlegen" was ticked: the applicant as typed. */
+  neuantrag?: EincheckWerte;
+}
+export type DokumentFehlerFeld = 'dokumentart' | 'bgNummer' | 'neuantrag' | 'allgemein';
+
+/** The fold for a Hauptantrag of people without a Bedarfsgemeinschaft: the Fachverfahren creates it. */
+function neuantragFeld(o: DokumentAnsicht, artWert: string): SafeHtml {
+  const n = o.eingabe?.neuantrag;
+  const fehler = o.fehler?.feld === 'neuantrag';
+  const offen = Boolean(n) || fehler || (artWert === 'HAUPTANTRAG' && (o.zustand.zuordnung?.art ?? 'keine') === 'keine');
+  const feld = (name: keyof EincheckWerte, label: string, extra = '') =>
+    html`<div class="feld"><label for="na-${name}">${label}</label><input type="text" id="na-${name}" name="${name}" value="${n?.[name] ?? ''}" autocomplete="off"${raw(extra)}></div>`;
+  return html`<details id="neuantrag"${offen ? raw(' open') : ''}><summary>Hauptantrag ohne Bedarfsgemeinschaft: Neuantrag anlegen</summary>
+  <p class="hinweis">Nur wenn die Person noch keine BG hat (Erstantrag). Angaben aus dem Antrag übernehmen: Das Fachverfahren legt Person und Bedarfsgemeinschaft an, danach wird der Antrag in deren E-Akte abgelegt.</p>
+  <div class="feld"><label><input type="checkbox" name="neuantrag" value="1"${n ? raw(' checked') : ''}> Neuantrag im Fachverfahren anlegen (BG-Nummer bleibt leer)</label></div>
+  ${feld('vorname', 'Vorname')}${feld('nachname', 'Nachname')}${feld('geburtsdatum', 'Geburtsdatum (TT.MM.JJJJ)', ' inputmode="numeric"')}
+  ${feld('strasse', 'Straße')}${feld('hausnummer', 'Hausnummer')}${feld('plz', 'Postleitzahl', ' inputmode="numeric"')}${feld('ort', 'Ort')}
+  ${fehler ? html`<p class="feldfehler" id="fehler-neuantrag" role="alert">${o.fehler!.text}</p>` : ''}
+</details>`;
+}
+
 export interface DokumentAnsicht {
   user: User;
   csrf: string;
@@ -222,8 +249,8 @@ export interface DokumentAnsicht {
   vorher?: string;
   nachher?: string;
   /** Values of the form after a refused decision. */
-  eingabe?: { dokumentart?: string; bgNummer?: string; kommentar?: string };
-  fehler?: { feld: 'dokumentart' | 'bgNummer' | 'allgemein'; text: string };
+  eingabe?: DokumentEingabe;
+  fehler?: { feld: DokumentFehlerFeld; text: string };
   erfolg?: string;
   /** false for roles that may look but not decide. */
   darfEntscheiden: boolean;
@@ -285,7 +312,7 @@ export function dokumentPage(o: DokumentAnsicht): string {
   const top = topArten(z);
   const inPruefung = z.status === PosteingangStatus.PRUEFUNG || z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG;
   const artWert = o.eingabe?.dokumentart ?? e?.dokumentart ?? '';
-  const bgWert = o.eingabe?.bgNummer ?? vorgeschlageneBgNummer(z);
+  const bgWert = o.eingabe?.neuantrag ? (o.eingabe.bgNummer ?? '') : (o.eingabe?.bgNummer ?? vorgeschlageneBgNummer(z));
   const fehlerBei = (feld: 'dokumentart' | 'bgNummer'): SafeHtml | string =>
     o.fehler?.feld === feld ? html`<p class="feldfehler" id="fehler-${feld}" role="alert">${o.fehler.text}</p>` : '';
   const describedBy = (feld: 'dokumentart' | 'bgNummer', hinweis: string): SafeHtml =>
@@ -303,6 +330,7 @@ export function dokumentPage(o: DokumentAnsicht): string {
     <input type="text" id="bgNummer" name="bgNummer" value="${bgWert}" autocomplete="off" spellcheck="false" inputmode="text"${describedBy('bgNummer', 'hinweis-bg')}>
     <p class="hinweis" id="hinweis-bg">Form: 5 Ziffern, „BG“, 7 Ziffern, z. B. 96201BG0012345. Taste <kbd>/</kbd> setzt den Fokus hierher.</p>
     ${fehlerBei('bgNummer')}</div>
+  ${neuantragFeld(o, artWert)}
   <div class="feld"><label for="kommentar">Kommentar (optional)</label>
     <textarea id="kommentar" name="kommentar" rows="2">${o.eingabe?.kommentar ?? ''}</textarea></div>
   <button type="submit" id="bestaetigen">Bestätigen</button> <span class="hinweis">(<kbd>Enter</kbd> oder <kbd>b</kbd>)</span>

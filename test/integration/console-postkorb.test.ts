@@ -177,6 +177,36 @@ test('text-layer page of a PDF without a stored image: rendered on demand from t
   expect(welt.audit()).toContainEqual(expect.objectContaining({ action: 'dokument.ansehen', target: `posteingang ${h.workflowId} seite 1`, outcome: 'erfolg' }));
 });
 
+test('a Hauptantrag without a household: "Neuantrag anlegen" with the applicant from the form, checked per field; an empty BG-Nummer says what to do', async () => {
+  const h = await welt.dokument({ dokumentart: 'HAUPTANTRAG', pruefGruende: ['kein-haushalt'] });
+  const agent = await welt.loggedIn('postkorb');
+  const detail = await agent.request(`/postkorb/${h.workflowId}`);
+  expect(detail.text).toContain('<summary>Hauptantrag ohne Bedarfsgemeinschaft: Neuantrag anlegen</summary>');
+  const csrf = csrfOf(detail.text);
+  const person = { vorname: 'Aylin', nachname: 'Neumann-Öztürk', geburtsdatum: '14.07.1991', strasse: 'Groner Landstraße', hausnummer: '9a', plz: '37081', ort: 'Göttingen' };
+
+  const leer = await agent.request(`/postkorb/${h.workflowId}/entscheiden`, { form: { _csrf: csrf, dokumentart: 'HAUPTANTRAG', bgNummer: '' } });
+  expect(leer.res.status).toBe(400);
+  expect(leer.text).toContain('Bitte die BG-Nummer angeben – oder, wenn die Person noch keine Bedarfsgemeinschaft hat, bei einem Hauptantrag „Neuantrag anlegen“ wählen.');
+  const falscheArt = await agent.request(`/postkorb/${h.workflowId}/entscheiden`, { form: { _csrf: csrf, dokumentart: 'VAEM', bgNummer: '', neuantrag: '1', ...person } });
+  expect(falscheArt.res.status).toBe(400);
+  expect(falscheArt.text).toContain('nur für die Dokumentart „Hauptantrag“');
+  const unvollstaendig = await agent.request(`/postkorb/${h.workflowId}/entscheiden`, { form: { _csrf: csrf, dokumentart: 'HAUPTANTRAG', bgNummer: '', neuantrag: '1', ...person, geburtsdatum: '31.12.2099', plz: '3708' } });
+  expect(unvollstaendig.res.status).toBe(400);
+  expect(unvollstaendig.text).toMatch(/<p class="feldfehler" id="fehler-neuantrag" role="alert">Das Geburtsdatum liegt in der Zukunft\. Postleitzahl mit fünf Ziffern\.<\/p>/);
+  expect(unvollstaendig.text).toContain('<details id="neuantrag" open>');
+  expect(unvollstaendig.text).toContain('value="Neumann-Öztürk"'); // what was typed stays
+  expect((await h.query<DokumentZustand>('zustand')).status).toBe('pruefung');
+
+  const ok = await agent.request(`/postkorb/${h.workflowId}/entscheiden`, { form: { _csrf: csrf, dokumentart: 'HAUPTANTRAG', bgNummer: '', neuantrag: '1', ...person } });
+  expect(ok.res.status).toBe(303);
+  const ergebnis: DokumentZustand = await h.result();
+  expect(ergebnis.entscheidungen[0]!.was).toBe('bestätigt: HAUPTANTRAG – Neuantrag für Aylin Neumann-Öztürk, geb. 1991-07-14, 37081 Göttingen');
+  const eintrag = welt.audit().filter((e) => e.action === 'dokument.entscheiden' && e.outcome === 'erfolg').at(-1)!;
+  expect(eintrag.target).toBe(`posteingang ${h.workflowId} (HAUPTANTRAG, Art bestätigt, Neuantrag)`);
+  expect(JSON.stringify(welt.audit())).not.toContain('Neumann');
+});
+
 test('decision: CSRF refused; bad format and the workflow\'s refusal shown at the field; a correction reaches the workflow; audited', async () => {
   const h = await welt.dokument({ dokumentart: 'KONTOAUSZUG' });
   const agent = await welt.loggedIn('postkorb');

@@ -351,3 +351,31 @@ test('a review past its SLA is overdue with high priority and an Aufgabe for the
   expect((await aufgabe.query<{ status: string }>('zustand')).status).toBe('abgebrochen');
   await speichereHistorie(dok, 'posteingang-dokument-ueberfaellig');
 });
+
+test('a Hauptantrag of people without a household: the Postkorb reads the applicant, the Fachverfahren creates the BG, the application is filed there', async () => {
+  // Written by nobody the Landkreis knows: no BG-Nummer, no Kundennummer.
+  const b = brief(909, 'HAUPTANTRAG', { bgQuote: 0 });
+  const { input } = await eingang([{ zeilen: b.zeilen }], NIE_AUTO);
+  const dok = dokument(input.contentHash);
+  const z = await warteAuf(dok, 'pruefung');
+  expect(z.zuordnung?.art === 'keine' || z.zuordnung?.art === 'vorschlag').toBe(true);
+  const angaben = { vorname: 'Aylin', nachname: 'Neumann-Öztürk', geburtsdatum: '1991-07-14', strasse: 'Groner Landstraße', hausnummer: '9a', plz: '37081', ort: 'Göttingen' };
+
+  expect(await abgelehnt(dok.executeUpdate('entscheiden', { args: [{ wer: 'pk.meier', dokumentart: 'VAEM', bgNummer: '', neuantrag: angaben }] })))
+    .toMatch(/nur für einen Hauptantrag/);
+  expect(await abgelehnt(dok.executeUpdate('entscheiden', { args: [{ wer: 'pk.meier', dokumentart: 'HAUPTANTRAG', bgNummer: '', neuantrag: { ...angaben, plz: '3708' } }] })))
+    .toMatch(/Postleitzahl/);
+  expect((await zustand(dok)).status).toBe('pruefung');
+
+  const nachher = await dok.executeUpdate<DokumentZustand, [unknown]>('entscheiden', { args: [{ wer: 'pk.meier', dokumentart: 'HAUPTANTRAG', bgNummer: '', neuantrag: angaben }] });
+  expect(nachher.entscheidungen.at(-1)?.was).toContain('Neuantrag wird im Fachverfahren angelegt');
+  const ergebnis = (await dok.result()) as Extract<DokumentErgebnis, { status: 'abgelegt' }>;
+  expect(ergebnis).toMatchObject({ status: 'abgelegt', dokumentart: 'HAUPTANTRAG' });
+  const neu = store.alleHaushalte().find((x) => x.bgNummer === ergebnis.bgNummer)!;
+  expect(neu.personen).toEqual([expect.objectContaining({ vorname: 'Aylin', nachname: 'Neumann-Öztürk', geburtsdatum: '1991-07-14', rolle: 'antragsteller' })]);
+  expect(await world.connectors.eakte.find({ bgNummer: ergebnis.bgNummer, dokumentart: 'HAUPTANTRAG' })).toHaveLength(1);
+  expect(store.eingaenge(ergebnis.bgNummer).filter((e) => e.referenz === `${dok.workflowId}:eingang`)).toMatchObject([{ art: 'HAUPTANTRAG', eingangsdatum: input.eingangsdatum }]);
+  const verlauf = (await zustand(dok)).entscheidungen.map((e) => e.was);
+  expect(verlauf).toContain(`Neuantrag im Fachverfahren angelegt: BG ${ergebnis.bgNummer}`);
+  expect((await suchattribute(dok)).get(TEAM)).toBe(neu.team.id);
+});

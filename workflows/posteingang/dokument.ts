@@ -24,7 +24,7 @@ import { normalizeBgNummer } from '../../domain/identifiers';
 import {
   DokumentQueries, DokumentUpdates, EINGANGSART_LABELS, PRUEFGRUND_LABELS, PosteingangStatus, isEingangsart,
   type DokumentErgebnis, type DokumentInput, type DokumentZustand, type Eingangsart, type PosteingangStatusWert,
-  type PruefEntscheidung, type PruefGrund, type QuarantaeneEntscheidung,
+  pruefeNeuantragAngaben, type PruefEntscheidung, type PruefGrund, type QuarantaeneEntscheidung,
 } from '../../domain/posteingang';
 import { ART, FAELLIG, PRIORITAET, PROZESS, Prozess, STATUS, TEAM } from '../../domain/search-attributes';
 import { WBA_EINGEGANGEN_SIGNAL, plusTage, type WbaEingegangen } from '../../domain/weiterbewilligung';
@@ -51,6 +51,11 @@ const ablage = proxyActivities<Activities>(ABLAGE);
 const kurzLokal = proxyLocalActivities<Activities>(KURZ);
 const erkennenLokal = proxyLocalActivities<Activities>(ERKENNEN);
 const ablageLokal = proxyLocalActivities<Activities>(ABLAGE);
+// Creating a household goes through the Fachverfahren's interface (a file round may take minutes): a normal activity.
+const fachverfahren = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+});
 
 export const dokumentZustandQuery = defineQuery<DokumentZustand>(DokumentQueries.ZUSTAND);
 export const entscheidenUpdate = defineUpdate<DokumentZustand, [PruefEntscheidung]>(DokumentUpdates.ENTSCHEIDEN);
@@ -64,7 +69,10 @@ export function pruefeEntscheidung(e: PruefEntscheidung | undefined, wartet: boo
   if (!wartet) throw new Error('Das Dokument wartet nicht (mehr) auf eine Prüfung.');
   if (!e || typeof e.wer !== 'string' || e.wer.trim() === '') throw new Error('Benutzer fehlt: Die Entscheidung braucht den angemeldeten Benutzernamen.');
   if (!isEingangsart(e.dokumentart)) throw new Error('Unbekannte Dokumentart: Bitte eine Dokumentart aus der Liste wählen.');
-  if (typeof e.bgNummer !== 'string' || !normalizeBgNummer(e.bgNummer)) {
+  if (e.neuantrag !== undefined) {
+    if (e.dokumentart !== 'HAUPTANTRAG') throw new Error('Einen Neuantrag im Fachverfahren anlegen geht nur für einen Hauptantrag.');
+    pruefeNeuantragAngaben(e.neuantrag);
+  } else if (typeof e.bgNummer !== 'string' || !normalizeBgNummer(e.bgNummer)) {
     throw new Error('Die BG-Nummer hat nicht das richtige Format (5 Ziffern, „BG“, 7 Ziffern, z. B. 96201BG0012345).');
   }
   if (e.kommentar !== undefined && (typeof e.kommentar !== 'string' || e.kommentar.length > 2000)) throw new Error('Der Kommentar ist zu lang (höchstens 2000 Zeichen).');
@@ -113,6 +121,17 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
 
   setHandler(dokumentZustandQuery, () => z);
   setHandler(entscheidenUpdate, async (e) => {
+    if (e.neuantrag) {
+      if (!pruefungOffen) throw ApplicationFailure.create({ message: 'Das Dokument wurde inzwischen von einer anderen Person entschieden.', type: 'BereitsEntschieden', nonRetryable: true });
+      pruefungOffen = false;
+      const n = e.neuantrag;
+      entscheidung = {
+        wer: e.wer.trim(), dokumentart: 'HAUPTANTRAG', bgNummer: '', ...(e.kommentar?.trim() ? { kommentar: e.kommentar.trim() } : {}),
+        neuantrag: { vorname: n.vorname.trim(), nachname: n.nachname.trim(), geburtsdatum: n.geburtsdatum, strasse: n.strasse.trim(), hausnummer: n.hausnummer.trim(), plz: n.plz, ort: n.ort.trim() },
+      };
+      z.entscheidungen.push({ wer: entscheidung.wer, wann: new Date().toISOString(), was: `Geprüft: Hauptantrag ohne Bedarfsgemeinschaft – Neuantrag wird im Fachverfahren angelegt${entscheidung.kommentar ? ` – ${entscheidung.kommentar}` : ''}` });
+      return z;
+    }
     const bgNummer = normalizeBgNummer(e.bgNummer)!;
     const haushalt = await kurz.pruefeHaushalt({ bgNummer });
     if (!haushalt) {
@@ -254,11 +273,26 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
       const e = await pruefung(gruende.length > 0 ? [...gruende] : ['kein-haushalt']);
       dokumentart = e.dokumentart;
       bgNummer = e.bgNummer;
+      if (e.neuantrag) {
+        // The household of a first application: created once (the workflow id is the Fachverfahren's reference).
+        try {
+          const neu = await fachverfahren.posteingangLegeNeuantragAn({ referenz: workflowId, angaben: e.neuantrag, antragsdatum: input.eingangsdatum });
+          bgNummer = neu.bgNummer;
+          if (neu.teamId) e.teamId = neu.teamId;
+          z.entscheidungen.push({ wer: 'Aktenlauf', wann: new Date().toISOString(), was: `Neuantrag im Fachverfahren angelegt: BG ${neu.bgNummer}` });
+        } catch (err) {
+          const f = schrittFehler(err);
+          if (!f) throw err;
+          z.ablageFehler = f.grund; // back to the Postkorb with the Fachverfahren's reason (e.g. the person is known already)
+          gruende.push('neuantrag-abgelehnt');
+          continue;
+        }
+      }
       if (e.teamId && e.teamId !== z.teamId) {
         z.teamId = e.teamId;
         setze([{ key: TEAM, value: e.teamId }]);
       }
-      z.zuordnung = { art: 'bg-nummer', bgNummer, quelle: 'person' };
+      z.zuordnung = { art: 'bg-nummer', bgNummer: bgNummer!, quelle: 'person' };
       if (dokumentart !== erkennung.dokumentart) {
         setze([{ key: ART, value: dokumentart }]);
         if (!korrekturGespeichert) {
