@@ -51,6 +51,16 @@ export function pruefeEincheck(w: EincheckWerte): { fehler: Partial<Record<keyof
   return { fehler, ...(d && d.isValid ? { geburtsdatum: d.toFormat('yyyy-MM-dd') } : {}) };
 }
 
+/** Where the JSON breaks, as a line and column people can find (V8 names a character position in English). */
+export function jsonFehlerText(roh: string, err: Error): string {
+  const pos = /position (\d+)/.exec(err.message);
+  if (!pos) return 'Kein gültiges JSON: Der Text ist unvollständig oder leer. Bitte Klammern, Kommas und Anführungszeichen prüfen.';
+  const vorher = roh.slice(0, Number(pos[1]));
+  const zeile = vorher.split('\n').length;
+  const spalte = vorher.length - vorher.lastIndexOf('\n');
+  return `Kein gültiges JSON: Fehler in Zeile ${zeile}, Spalte ${spalte}. Bitte Kommas, Anführungszeichen und Klammern dort prüfen.`;
+}
+
 export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenContext): void {
   const empfang = PAGES.termine.roles;
   const kapazitaet = KapazitaetStore.fuer(ctx.dataDir);
@@ -139,7 +149,7 @@ export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenCo
       daten = JSON.parse(roh);
     } catch (err) {
       await ctx.record({ actor: user.username, role: user.role, action: 'termine.kapazitaet.aendern', target: 'kapazitaet.json', outcome: 'abgelehnt' });
-      return ctx.sendHtml(reply, 400, kapazitaetPage({ user, csrf: session.csrf, json: roh, fehler: [`Kein gültiges JSON: ${(err as Error).message}`] }));
+      return ctx.sendHtml(reply, 400, kapazitaetPage({ user, csrf: session.csrf, json: roh, fehler: [jsonFehlerText(roh, err as Error)] }));
     }
     const r = kapazitaet.schreibe(daten);
     await ctx.record({ actor: user.username, role: user.role, action: 'termine.kapazitaet.aendern', target: 'kapazitaet.json', outcome: r.ok ? 'erfolg' : 'abgelehnt' });

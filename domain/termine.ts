@@ -83,9 +83,22 @@ export const STANDARD_KAPAZITAET: Kapazitaet = {
   ],
 };
 
+const DEUTSCH = z.locales.de();
+
+/** ['standorte', 0, 'schliesstage', 2] → "standorte Nr. 1 › schliesstage Nr. 3" */
+function feldPfad(pfad: readonly PropertyKey[]): string {
+  const teile: string[] = [];
+  for (const t of pfad) {
+    if (typeof t === 'number' && teile.length > 0) teile[teile.length - 1] += ` Nr. ${t + 1}`;
+    else teile.push(String(t));
+  }
+  return teile.join(' › ');
+}
+
 export function parseKapazitaet(raw: unknown): { ok: true; kapazitaet: Kapazitaet } | { ok: false; fehler: string[] } {
-  const p = kapazitaetSchema.safeParse(raw);
-  if (!p.success) return { ok: false, fehler: p.error.issues.map((i) => `${i.path.join('.') || '(gesamt)'}: ${i.message}`) };
+  // German messages: IT-Administration reads them on /termine/kapazitaet.
+  const p = kapazitaetSchema.safeParse(raw, { error: DEUTSCH.localeError });
+  if (!p.success) return { ok: false, fehler: p.error.issues.map((i) => `${feldPfad(i.path) || '(gesamt)'}: ${i.message}`) };
   const ids = new Set<string>();
   for (const s of p.data.standorte) {
     if (ids.has(s.id)) return { ok: false, fehler: [`standorte: Kennung ${s.id} kommt doppelt vor`] };

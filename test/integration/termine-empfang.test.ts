@@ -174,10 +174,15 @@ test('Rollen: Sachbearbeitung sieht die Tagesansicht nicht; Kapazität nur für 
   const csrf = csrfOf(seite.text);
   const keinJson = await admin.request('/termine/kapazitaet', { form: { _csrf: csrf, kapazitaet: '{ kaputt' } });
   expect(keinJson.res.status).toBe(400);
-  expect(keinJson.text).toContain('Kein gültiges JSON');
+  expect(keinJson.text).toContain('Kein gültiges JSON: Fehler in Zeile 1, Spalte 3.');
   const ungueltig = await admin.request('/termine/kapazitaet', { form: { _csrf: csrf, kapazitaet: JSON.stringify({ ...KAP, neuantragSlots: 0 }) } });
   expect(ungueltig.res.status).toBe(400);
   expect(ungueltig.text).toContain('neuantragSlots');
+  // In German, with the place named as people count (QA: English zod messages, "standorte.0.personal").
+  const falscheZahl = await admin.request('/termine/kapazitaet', { form: { _csrf: csrf, kapazitaet: JSON.stringify({ ...KAP, standorte: [{ ...KAP.standorte[0]!, personal: -1 }] }) } });
+  expect(falscheZahl.res.status).toBe(400);
+  expect(falscheZahl.text).toMatch(/standorte Nr\. 1 › personal: Zu klein/);
+  expect(falscheZahl.text).not.toMatch(/Too small|expected/);
   expect(KapazitaetStore.fuer(engine.cfg.dataDir).lies().neuantragSlots).toBe(KAP.neuantragSlots);
   const neu = { ...KAP, neuantragSlots: 3, standorte: [{ ...KAP.standorte[0]!, schliesstage: ['2099-12-24'] }] };
   const gespeichert = await admin.request('/termine/kapazitaet', { form: { _csrf: csrf, kapazitaet: JSON.stringify(neu) } });
@@ -195,6 +200,6 @@ test('Rollen: Sachbearbeitung sieht die Tagesansicht nicht; Kapazität nur für 
   expect(verweigert.text).toContain('Ihre Rolle darf diese Seite nicht öffnen');
   expect(audit().some((e) => e.actor === 'it-admin' && e.action === 'termine.belegung.wiederherstellen' && e.outcome === 'erfolg')).toBe(true);
   const eintraege = audit().filter((e) => e.action === 'termine.kapazitaet.aendern').map((e) => `${e.actor}:${e.outcome}`);
-  expect(eintraege).toEqual(['it-admin:abgelehnt', 'it-admin:abgelehnt', 'it-admin:erfolg']);
+  expect(eintraege).toEqual(['it-admin:abgelehnt', 'it-admin:abgelehnt', 'it-admin:abgelehnt', 'it-admin:erfolg']);
   expect(audit().some((e) => e.actor === 'sb-leistung' && e.action === 'zugriff.verweigert')).toBe(true);
 });
