@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import { buchbareTage, pruefePerson, pruefeTag, SLOT_FEHLER_TEXT, type SlotFehler } from '../domain/termine';
+import { buchbareTage, pruefePerson, pruefeSlot, pruefeTag, SLOT_FEHLER_TEXT, type SlotFehler } from '../domain/termine';
 import type { TerminZustand } from '../domain/termine-vorgang';
 import { loadTerminConfig, type TerminConfig } from '../activities/termine/config';
 import { DIENST_MELDUNG, TerminDienst } from '../activities/termine/dienst';
@@ -155,7 +155,12 @@ export function registerTerminePublic(app: FastifyInstance, deps: TerminePublicD
       const frei = await dienst.freieZeiten(standort.id, q.tag);
       if (!frei.ok) return zeitFehler(reply, standort.id, String(q.tag ?? ''), SLOT_FEHLER_TEXT[frei.fehler]);
       const slot = frei.slots.find((s) => s.uhrzeit === q.uhrzeit);
-      if (!slot) return zeitFehler(reply, standort.id, q.tag as string, q.uhrzeit ? DIENST_MELDUNG.BELEGT : 'Bitte wählen Sie eine Uhrzeit.');
+      if (!slot) {
+        // A time of the day's grid that is taken now, or one that was never offered (typed into the address).
+        const angeboten = q.uhrzeit ? pruefeSlot(dienst.kapazitaet(), standort.id, q.tag, q.uhrzeit, Date.now()) : undefined;
+        const meldung = !q.uhrzeit ? 'Bitte wählen Sie eine Uhrzeit.' : angeboten && !angeboten.ok ? SLOT_FEHLER_TEXT[angeboten.fehler] : DIENST_MELDUNG.BELEGT;
+        return zeitFehler(reply, standort.id, q.tag as string, meldung);
+      }
       return send(reply, 200, angabenSeite({ standort, slot, werte: {}, fehler: {}, formToken: formToken() }));
     });
 

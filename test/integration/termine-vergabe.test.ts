@@ -165,6 +165,12 @@ test('Buchung über die Seiten → bestätigt; Bestätigungs-E-Mail mit .ics, Un
   const s = neuerStandort();
   const slot = await freierSlot(s);
   const email = `anna.${randomBytes(3).toString('hex')}@example.org`;
+  // A time never offered (typed into the address) is called that, not "just booked by someone else".
+  for (const uhrzeit of ['10:07', '25:00']) {
+    const nie = await inject({ method: 'GET', url: `/termin/angaben?standort=${s.id}&tag=${slot.tag}&uhrzeit=${uhrzeit}` });
+    expect(nie.body).toContain('Diese Uhrzeit wird an diesem Tag nicht angeboten.');
+    expect(nie.body).not.toContain('gebucht');
+  }
   const angaben = await inject({ method: 'GET', url: `/termin/angaben?standort=${s.id}&tag=${slot.tag}&uhrzeit=${slot.uhrzeit}` });
   expect(angaben.statusCode).toBe(200);
   const formular = /name="formular" value="([^"]+)"/.exec(angaben.body)![1]!;
