@@ -24,7 +24,7 @@ import type { Logger } from '../platform/logger';
 import { tokensEqual } from './sessions';
 import { POW_JS } from './public/pow';
 import {
-  angabenSeite, bestaetigenSeite, fehlerSeite, standortSeite, tagSeite, vorgangSeite, zeitSeite, type AngabenWerte,
+  absageFrageSeite, angabenSeite, bestaetigenSeite, fehlerSeite, standortSeite, tagSeite, vorgangSeite, zeitSeite, type AngabenWerte,
 } from './views/termine-public';
 
 export interface TerminePublicDeps {
@@ -246,8 +246,10 @@ export function registerTerminePublic(app: FastifyInstance, deps: TerminePublicD
       if (!(await linkOk(req, reply, id, b.k))) return reply;
       const z = await zustandOder404(reply, id);
       if (!z) return reply;
-      const a = await dienst.sageAb(id);
       const k = String(b.k);
+      // A booked appointment is cancelled only after "Ja, absagen" (one click must not lose it); a reservation is simply dropped.
+      if (z.status === 'bestaetigt' && b.sicher !== 'ja') return send(reply, 200, absageFrageSeite({ terminId: id, key: k, zustand: z }));
+      const a = await dienst.sageAb(id);
       if (!a.ok) return send(reply, 409, vorgangSeite({ terminId: id, key: k, zustand: (await dienst.zustand(id)) ?? z, meldung: { art: 'meldung', text: a.meldung } }));
       deps.log.info({ terminId: id }, 'termin abgesagt');
       if (z.status === 'reserviert') return reply.redirect('/termin', 303);

@@ -228,6 +228,21 @@ ${o.meldung ? html`<div class="meldung" role="alert">${o.meldung}</div>` : ''}
   return publicLayout({ title: 'Termin verbindlich buchen', body });
 }
 
+export function absageFrageSeite(o: { terminId: string; key: string; zustand: TerminZustand }): string {
+  const z = o.zustand;
+  const body = html`<h1>Termin wirklich absagen?</h1>
+<p>Ihr Termin am <strong>${tagLang(z.slot.tag)}, ${z.slot.uhrzeit} Uhr</strong> (${z.ort}) wird abgesagt und ist dann wieder frei für andere. Einen neuen Termin können Sie jederzeit buchen.</p>
+<div class="knoepfe">
+<form method="post" action="/termin/vorgang/${o.terminId}/absagen">
+<input type="hidden" name="k" value="${o.key}">
+<input type="hidden" name="sicher" value="ja">
+<button type="submit" class="warn">Ja, Termin absagen</button>
+</form>
+<a href="/termin/vorgang/${o.terminId}?k=${o.key}">Nein, Termin behalten</a>
+</div>`;
+  return publicLayout({ title: 'Termin absagen', body });
+}
+
 export function vorgangSeite(o: { terminId: string; key: string; zustand: TerminZustand; meldung?: { art: 'erfolg' | 'meldung' | 'info'; text: string } }): string {
   const z = o.zustand;
   const aktiv = z.status === 'bestaetigt';

@@ -149,6 +149,9 @@ test('Buchen, über den Link aus der E-Mail absagen', async () => {
   await page.goto(link);
   await page.getByRole('heading', { level: 1, name: 'Ihr Termin' }).waitFor();
   await page.getByRole('button', { name: 'Termin absagen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Termin wirklich absagen?' }).waitFor();
+  await ohneVerstoesse();
+  await page.getByRole('button', { name: 'Ja, Termin absagen' }).click();
   expect(await page.getByRole('status').textContent()).toContain('Ihr Termin ist abgesagt');
   expect(await page.locator('#status').textContent()).toBe('abgesagt');
   await ohneVerstoesse();

@@ -221,7 +221,13 @@ test('Absage über den Link gibt den Platz sofort frei; Absage-E-Mail; falscher 
   expect(falsch.body.replace(/\s+/g, ' ')).toBe(unbekannt.body.replace(/\s+/g, ' '));
   expect((await zustand(b.terminId)).status).toBe('bestaetigt');
 
-  const ok = await inject({ method: 'POST', url: `/termin/vorgang/${b.terminId}/absagen`, payload: `k=${b.key}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  // One click asks first: nothing is cancelled yet.
+  const frage = await inject({ method: 'POST', url: `/termin/vorgang/${b.terminId}/absagen`, payload: `k=${b.key}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(frage.statusCode).toBe(200);
+  expect(frage.body).toContain('Termin wirklich absagen?');
+  expect(frage.body).toContain('name="sicher" value="ja"');
+  expect((await zustand(b.terminId)).status).toBe('bestaetigt');
+  const ok = await inject({ method: 'POST', url: `/termin/vorgang/${b.terminId}/absagen`, payload: `k=${b.key}&sicher=ja`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   expect(ok.statusCode).toBe(303);
   expect((await zustand(b.terminId)).status).toBe('abgesagt');
   const frei = await dienst.freieZeiten(s.id, b.slot.tag);
