@@ -109,7 +109,7 @@ const ERFOLG: Record<string, string> = {
   entschieden: 'Die Entscheidung wurde übernommen; das Dokument wird abgelegt.',
   weiter: 'Die Entscheidung zum vorigen Dokument wurde übernommen; es wird abgelegt. Hier folgt das nächste Dokument.',
   zerlegt: 'Die Trennung wurde übernommen; die Dokumente werden einzeln weiterverarbeitet.',
-  freigeben: 'Die Datei wurde freigegeben; sie wird weiterverarbeitet und erscheint zur Prüfung im Postkorb.',
+  freigeben: 'Die Datei wurde freigegeben und wird erneut verarbeitet: Lässt sie sich lesen, erscheint sie zur Prüfung im Postkorb; ist sie weiterhin defekt, kommt sie mit dem Grund hierher zurück.',
   verwerfen: 'Die Datei wurde verworfen; sie bleibt mit der Begründung gespeichert.',
 };
 

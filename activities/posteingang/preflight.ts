@@ -90,7 +90,7 @@ const TYP_NAMEN: Record<string, string> = {
   'image/tiff': 'TIFF-Bild',
   'image/png': 'PNG-Bild',
   'image/jpeg': 'JPEG-Bild',
-  'application/xml': 'XML',
+  'application/xml': 'XML-Dokument',
   'application/zip': 'ZIP-Archiv (auch Word/Excel)',
   'application/x-msdownload': 'Windows-Programm',
   'application/x-executable': 'Programm (ELF)',
@@ -106,6 +106,11 @@ const TYP_NAMEN: Record<string, string> = {
 
 function typName(mt: string): string {
   return TYP_NAMEN[mt] ?? mt;
+}
+
+/** "ein PNG-Bild", "eine HTML-Seite" (every other name is neuter). */
+function einTyp(mt: string): string {
+  return `${mt === 'text/html' ? 'eine' : 'ein'} ${typName(mt)}`;
 }
 
 const MEDIA_ALIASE: Record<string, string> = {
@@ -211,14 +216,14 @@ export async function pruefeDatei(inhalt: Buffer, opts: PreflightOptionen): Prom
     const generisch = behauptet === '' || behauptet === 'application/octet-stream' || behauptet === 'binary/octet-stream';
     const erlaubt = ['application/pdf', 'image/tiff', 'image/png', 'image/jpeg'];
     if (!echt || !erlaubt.includes(echt)) {
-      const was = echt ? `ein(e) ${typName(echt)}` : 'in keinem bekannten Format';
+      const was = echt ? einTyp(echt) : 'in keinem bekannten Format';
       if (!generisch && erlaubt.includes(behauptet)) {
         return nein('typ-falsch', `Die Datei gibt sich als ${typName(behauptet)} aus, ist aber ${was}.`);
       }
       return nein('typ-unbekannt', `Die Datei ist ${was}; angenommen werden nur PDF, TIFF, PNG und JPEG.`);
     }
     if (!generisch && behauptet !== echt) {
-      return nein('typ-falsch', `Die Datei gibt sich als ${typName(behauptet)} aus, ist aber ein(e) ${typName(echt)}.`);
+      return nein('typ-falsch', `Die Datei gibt sich als ${typName(behauptet)} aus, ist aber ${einTyp(echt)}.`);
     }
     const mediaType = echt as PreflightMediaType;
     if (mediaType === 'application/pdf') {

@@ -324,7 +324,7 @@ export function dokumentPage(o: DokumentAnsicht): string {
   ${o.fehler?.feld === 'allgemein' ? html`<p class="feldfehler" role="alert">${o.fehler.text}</p>` : ''}
   <div class="feld"><label for="dokumentart">Dokumentart</label>
     <select id="dokumentart" name="dokumentart"${describedBy('dokumentart', 'hinweis-art')}>${EINGANGSARTEN.map((a) => option(a, EINGANGSART_LABELS[a], a === artWert))}</select>
-    <p class="hinweis" id="hinweis-art">Tasten <kbd>1</kbd>–<kbd>${Math.max(1, top.length)}</kbd> wählen eine der erkannten Arten.</p>
+    <p class="hinweis" id="hinweis-art">${top.length > 1 ? html`Tasten <kbd>1</kbd>–<kbd>${top.length}</kbd> wählen eine der erkannten Arten.` : html`Taste <kbd>1</kbd> wählt die erkannte Art.`}</p>
     ${fehlerBei('dokumentart')}</div>
   <div class="feld"><label for="bgNummer">BG-Nummer</label>
     <input type="text" id="bgNummer" name="bgNummer" value="${bgWert}" autocomplete="off" spellcheck="false" inputmode="text"${describedBy('bgNummer', 'hinweis-bg')}>
@@ -348,7 +348,9 @@ ${o.vorher ? html`<a id="vorheriges" rel="prev" href="${PAGES.postkorb.path}/${e
 ${o.nachher ? html`<a id="naechstes" rel="next" href="${PAGES.postkorb.path}/${encodeURIComponent(o.nachher)}">nächstes Dokument (<kbd>j</kbd>) →</a>` : ''}
 </nav>`;
 
-  const body = html`${EXTRA_CSS}<h1>Dokument prüfen: ${e ? artLabel(e.dokumentart) : 'unbekannte Art'}</h1>
+  // Once decided or filed, the page names what the document is now, not what was recognised.
+  const art = z.ablage?.dokumentart ?? e?.dokumentart;
+  const body = html`${EXTRA_CSS}<h1>${inPruefung ? 'Dokument prüfen' : 'Dokument'}: ${art ? artLabel(art) : 'unbekannte Art'}</h1>
 ${o.erfolg ? html`<div class="erfolg" role="status">${o.erfolg}</div>` : ''}
 ${blaettern}
 <div class="spalten">
@@ -359,9 +361,9 @@ ${o.text ? html`<details${o.seiten.some((s) => s.bildUrl) ? '' : raw(' open')}><
 <section aria-labelledby="h-entscheidung">
 <h2 id="h-entscheidung">Entscheidung</h2>
 ${formular}
-<h2>Warum eine Prüfung?</h2>
-<ul id="pruefgruende">${z.pruefGruende.map((g) => html`<li>${PRUEFGRUND_LABELS[g] ?? g}${g === 'ablage-abgelehnt' && z.ablageFehler ? `: ${z.ablageFehler}` : ''}</li>`)}</ul>
-${z.pruefFrist ? html`<p>Prüfen bis: <strong${z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG ? raw(' class="ueberfaellig-text"') : ''}>${formatBerlinDateTime(new Date(z.pruefFrist))}</strong>${z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG ? ' (überfällig)' : ''}</p>` : ''}
+${inPruefung ? html`<h2>Warum eine Prüfung?</h2>
+<ul id="pruefgruende">${z.pruefGruende.map((g) => html`<li>${PRUEFGRUND_LABELS[g] ?? g}${(g === 'ablage-abgelehnt' || g === 'neuantrag-abgelehnt') && z.ablageFehler ? `: ${z.ablageFehler}` : ''}</li>`)}</ul>` : ''}
+${z.pruefFrist && inPruefung ? html`<p>Prüfen bis: <strong${z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG ? raw(' class="ueberfaellig-text"') : ''}>${formatBerlinDateTime(new Date(z.pruefFrist))}</strong>${z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG ? ' (überfällig)' : ''}</p>` : ''}
 <h2>Dokumentart</h2>
 ${erkennung}
 <h2>Haushalt</h2>

@@ -242,6 +242,8 @@ test('decision: CSRF refused; bad format and the workflow\'s refusal shown at th
 
   const nachher = await agent.request(`/postkorb/${h.workflowId}`);
   expect(nachher.text).toContain('Dieses Dokument wartet nicht (mehr) auf eine Prüfung: Abgelegt.');
+  expect(nachher.text).toContain('<h1>Dokument: Mietvertrag</h1>'); // what it was filed as, not what was recognised
+  expect(nachher.text).not.toContain('Warum eine Prüfung?');
   const eintraege = welt.audit().filter((e) => e.action === 'dokument.entscheiden' && e.target.startsWith(`posteingang ${h.workflowId}`));
   expect(eintraege.map((e) => [e.outcome, e.target])).toEqual([
     ['abgelehnt', `posteingang ${h.workflowId}`],

@@ -172,15 +172,15 @@ describe('type from magic bytes', () => {
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]);
     expect(abgelehnt(await pruefeDatei(zip, als('application/pdf', 'bescheid.pdf')))).toEqual({
       code: 'typ-falsch',
-      grund: 'Die Datei gibt sich als PDF aus, ist aber ein(e) ZIP-Archiv (auch Word/Excel).',
+      grund: 'Die Datei gibt sich als PDF aus, ist aber ein ZIP-Archiv (auch Word/Excel).',
     });
     const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#fff' } }).png().toBuffer();
-    expect(abgelehnt(await pruefeDatei(png, als('application/pdf'))).grund).toBe('Die Datei gibt sich als PDF aus, ist aber ein(e) PNG-Bild.');
+    expect(abgelehnt(await pruefeDatei(png, als('application/pdf'))).grund).toBe('Die Datei gibt sich als PDF aus, ist aber ein PNG-Bild.');
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200)]);
     expect(abgelehnt(await pruefeDatei(exe, als('image/png'))).code).toBe('typ-falsch');
     expect(abgelehnt(await pruefeDatei(Buffer.from('<html><body>hallo</body></html>'), als('text/html')))).toEqual({
       code: 'typ-unbekannt',
-      grund: 'Die Datei ist ein(e) HTML-Seite; angenommen werden nur PDF, TIFF, PNG und JPEG.',
+      grund: 'Die Datei ist eine HTML-Seite; angenommen werden nur PDF, TIFF, PNG und JPEG.',
     });
     expect(abgelehnt(await pruefeDatei(Buffer.from('irgendwas'), als('application/octet-stream'))).code).toBe('typ-unbekannt');
   });
