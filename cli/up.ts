@@ -150,7 +150,7 @@ export async function up(cfg: Config): Promise<number> {
     };
     for (const s of SERVICES) await startService(s);
 
-    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    const secs = ((Date.now() - t0) / 1000).toLocaleString('de-DE', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     say('');
     say(`Aktenlauf läuft (Start in ${secs} s).`);
     say(`  Konsole:            ${cfg.console.publicUrl}`);

@@ -48,6 +48,9 @@ export function registerZeitplaene(app: FastifyInstance, ctx: BetriebContext): v
   });
 
   /** Runs one change: audited with its outcome; refusals render the page with the German reason. */
+  /** A change that would change nothing (the same Takt again). */
+  class ZeitplanUnveraendert extends Error {}
+
   async function change(req: FastifyRequest, reply: FastifyReply, action: string, target: string, run: () => Promise<string>): Promise<FastifyReply> {
     const { user } = req.auth!;
     try {
@@ -55,6 +58,7 @@ export function registerZeitplaene(app: FastifyInstance, ctx: BetriebContext): v
       await ctx.record({ actor: user.username, role: user.role, action: `zeitplan.${action}`, target: `${target}: ${erfolg}`.slice(0, 500), outcome: 'erfolg' });
       return render(req, reply, 200, { erfolg });
     } catch (err) {
+      if (err instanceof ZeitplanUnveraendert) return render(req, reply, 200, { erfolg: err.message }); // nothing changed: nothing to audit
       if (!(err instanceof ZeitplanFehler)) {
         await ctx.record({ actor: user.username, role: user.role, action: `zeitplan.${action}`, target, outcome: 'fehler' });
         throw err;
@@ -86,7 +90,9 @@ export function registerZeitplaene(app: FastifyInstance, ctx: BetriebContext): v
       switch (a) {
         case 'takt': {
           // Validate before anything is read or changed.
-          formatTakt(parseTaktOrRefuse(f.takt ?? ''));
+          const neu = formatTakt(parseTaktOrRefuse(f.takt ?? ''));
+          const jetzt = (await dienst.liste()).find((z) => z.id === id)?.takt;
+          if (jetzt === neu) throw new ZeitplanUnveraendert(`Takt unverändert: ${neu}.`);
           const r = await dienst.taktAendern(id, f.takt ?? '');
           return `Takt geändert: ${r.vorher ?? '?'} → ${r.nachher}.`;
         }
@@ -102,7 +108,7 @@ export function registerZeitplaene(app: FastifyInstance, ctx: BetriebContext): v
         case 'nachholen': {
           const von = parseBerlinZeit(f.von);
           const bis = parseBerlinZeit(f.bis);
-          if (!von || !bis) throw new ZeitplanFehler('Bitte Beginn und Ende als Datum mit Uhrzeit angeben (z. B. 2026-11-20T14:00).');
+          if (!von || !bis) throw new ZeitplanFehler('Bitte Beginn und Ende als Datum mit Uhrzeit angeben (z. B. 20.11.2026, 14:00).');
           const r = await dienst.nachholen(id, von, bis);
           return `Nachholen beauftragt: ${f.von} bis ${f.bis} (bis zu ${r.laeufe} Läufe).`;
         }

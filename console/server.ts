@@ -281,6 +281,8 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   // --- Routes -------------------------------------------------------------------------------
 
   app.get('/healthz', async () => ({ ok: true }));
+  // Browsers ask for it on every page; no icon, but no 404 in the logs either.
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
 
   app.get('/login', async (req, reply) => {
     const next = safeNext((req.query as Record<string, unknown>).next);

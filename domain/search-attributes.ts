@@ -29,3 +29,8 @@ export const Prozess = {
   TERMINVERGABE: 'terminvergabe',
   AUFGABE: 'aufgabe',
 } as const;
+
+/** Process names as staff say them. */
+export const PROZESS_LABELS: Record<string, string> = {
+  posteingang: 'Posteingang', zentraldruck: 'Zentraldruck', weiterbewilligung: 'Weiterbewilligung', terminvergabe: 'Terminvergabe', aufgabe: 'Aufgaben',
+};

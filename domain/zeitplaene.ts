@@ -223,7 +223,11 @@ export function geschaetzteLaeufe(t: Takt, von: Date, bis: Date): number {
 
 /** A time as admins type it, in Europe/Berlin: a day (its start) or a day with time (2026-11-20T14:00). */
 export function parseBerlinZeit(v: string | undefined): Date | undefined {
-  if (!v || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(v.trim())) return undefined;
-  const d = DateTime.fromISO(v.trim(), { zone: ZEITPLAN_ZEITZONE });
-  return d.isValid ? d.toJSDate() : undefined;
+  const t = v?.trim() ?? '';
+  // As the browser's date-time field sends it, or as staff type it: "20.11.2026 14:00" / "20.11.2026, 14:00".
+  const deutsch = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?$/.exec(t);
+  const d = deutsch
+    ? DateTime.fromObject({ day: Number(deutsch[1]), month: Number(deutsch[2]), year: Number(deutsch[3]), hour: Number(deutsch[4] ?? 0), minute: Number(deutsch[5] ?? 0) }, { zone: ZEITPLAN_ZEITZONE })
+    : /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(t) ? DateTime.fromISO(t, { zone: ZEITPLAN_ZEITZONE }) : undefined;
+  return d?.isValid ? d.toJSDate() : undefined;
 }

@@ -1,4 +1,5 @@
 /** Eskalationen: the escalation inbox (list with filters and counts) and one Aufgabe in detail. */
+import { PROZESS_LABELS } from '../../domain/search-attributes';
 import type { AufgabeArt, AufgabeStatus, AufgabeZustand, Prioritaet } from '../../domain/aufgabe';
 import { PAGES } from '../roles';
 import { teamLabel } from '../teams';
@@ -206,7 +207,7 @@ ${o.fehler ? html`<div class="meldung" role="alert">${o.fehler}</div>` : ''}
   <dt>Priorität</dt><dd>${prioCell(z.prioritaet)}${z.eskaliert ? ' (eskaliert: Fälligkeit überschritten)' : ''}</dd>
   <dt>Fällig am</dt><dd>${formatCalendarDate(new Date(`${z.faelligAm}T00:00:00Z`))}</dd>
   <dt>Team</dt><dd>${teamLabel(z.teamId)}</dd>
-  <dt>Herkunft</dt><dd>${z.bezug.prozess}, Vorgang <code>${z.bezug.workflowId}</code></dd>
+  <dt>Herkunft</dt><dd>${PROZESS_LABELS[z.bezug.prozess] ?? z.bezug.prozess}, Vorgang <code>${z.bezug.workflowId}</code></dd>
   <dt>Vorgang</dt><dd><code>${o.workflowId}</code></dd>
   ${z.status === 'erledigt' ? html`<dt>Erledigt</dt><dd>${z.erledigtVon ?? '–'}${z.erledigtAm ? `, ${formatBerlinDateTime(new Date(z.erledigtAm))}` : ''}</dd><dt>Notiz</dt><dd id="aufgabe-notiz">${z.notiz ?? ''}</dd>` : ''}
 </dl>

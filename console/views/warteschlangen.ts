@@ -7,15 +7,12 @@ import { formatBerlinDateTime } from './format';
 import { layout } from './layout';
 import { alarmeHtml } from './betrieb';
 import { STATUS_TEXT as TERMIN_STATUS_LABELS } from '../../domain/termine-vorgang';
+import { PROZESS_LABELS } from '../../domain/search-attributes';
 import { STATUS_LABELS as AUFGABE_STATUS_LABELS } from './aufgaben';
 import { DRUCK_STATUS_LABELS } from './postausgang';
 import { STATUS_LABELS as POSTEINGANG_STATUS_LABELS } from './postkorb';
 import { WB_STATUS_LABELS } from './weiterbewilligung';
 
-/** Process names as staff say them (search attribute AktenlaufProzess). */
-export const PROZESS_LABELS: Record<string, string> = {
-  posteingang: 'Posteingang', zentraldruck: 'Zentraldruck', weiterbewilligung: 'Weiterbewilligung', terminvergabe: 'Terminvergabe', aufgabe: 'Aufgaben',
-};
 
 /** The running workflows' business states in words (each process its own labels; an unknown key as it is). */
 function statusText(prozess: string, status: string): string {

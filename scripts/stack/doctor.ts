@@ -4,7 +4,6 @@
  * Every check has a short timeout: a stopped service is reported, never waited for.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../../platform/config';
 import { loadKeyRing } from '../../platform/codec';
 import { datenverzeichnisZuOffen } from '../../platform/lifecycle';
@@ -79,7 +78,7 @@ export async function checkStack(cfg: Config, o: CheckOptions = {}): Promise<Che
     const keys = loadKeyRing({ keysFromEnv: cfg.codec.keysFromEnv, keyFile: cfg.codec.keyFile, generate: false });
     checks.push({
       id: 'codec', label: 'Verschlüsselung (Payload-Codec)', required: true, ok: true,
-      detail: `AES-256-GCM, aktiver Schlüssel ${keys.ring.activeKeyId}, ${keys.ring.keys.size} Schlüssel, Quelle: ${keys.source === 'env' ? 'AKTENLAUF_CODEC_KEYS' : path.relative(process.cwd(), cfg.codec.keyFile)}`,
+      detail: `AES-256-GCM, aktiver Schlüssel ${keys.ring.activeKeyId}, ${keys.ring.keys.size} Schlüssel, Quelle: ${keys.source === 'env' ? 'AKTENLAUF_CODEC_KEYS' : cfg.codec.keyFile}`,
     });
   } catch (err) {
     checks.push({ id: 'codec', label: 'Verschlüsselung (Payload-Codec)', required: true, ok: false, detail: (err as Error).message, fix: 'AKTENLAUF_CODEC_KEYS setzen (id:base64-Schlüssel mit 32 Bytes) oder einmal `aktenlauf up` starten, das einen lokalen Schlüssel erzeugt.' });

@@ -209,7 +209,11 @@ describe('Zeitpläne', () => {
     await upsertSchedule(client, katalogOptionen(katalogEintrag('aufbewahrung-taeglich')!, cfg, parseTakt('täglich 03:30'), praefix));
     expect((await h.describe()).spec.calendars?.[0]?.hour).toEqual([{ start: 4, end: 4, step: 1 }]);
     expect((await admin.request('/zeitplaene')).text).toMatch(/Mo-Fr 04:15<br><span class="hinweis">angepasst \(Standard: täglich 03:30\)/);
+    // The same Takt again changes nothing: said so, not audited as a change (QA: "geändert: X → X").
+    const gleich = await post(admin, '/zeitplaene/aufbewahrung-taeglich/takt', { takt: 'mo-fr 04:15' }, '/zeitplaene');
+    expect(gleich.text).toContain('Takt unverändert: Mo-Fr 04:15.');
     const audits = (await audit()).filter((e) => e.action === 'zeitplan.takt');
+    expect(audits.filter((e) => e.target.includes('Mo-Fr 04:15 → Mo-Fr 04:15'))).toEqual([]);
     expect(audits.filter((e) => e.outcome === 'abgelehnt')).toHaveLength(2);
     expect(audits.some((e) => e.outcome === 'erfolg' && e.target.includes('täglich 03:30 → Mo-Fr 04:15'))).toBe(true);
   });

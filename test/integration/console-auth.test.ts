@@ -159,6 +159,7 @@ describe('Anmeldung', () => {
     const health = await agent.request('/healthz');
     expect(health.res.status).toBe(200);
     expect(JSON.parse(health.text)).toEqual({ ok: true });
+    expect((await agent.request('/favicon.ico')).res.status).toBe(204); // asked by every browser: no 404 noise
   });
 
   test('login with next returns to that page; a foreign next does not leave the console', async () => {

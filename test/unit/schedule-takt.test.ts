@@ -64,6 +64,9 @@ test('backfill periods: refused when inverted, empty, in the future or longer th
 test('Berlin times: a day means its start in German time', () => {
   expect(parseBerlinZeit('2026-07-01')!.toISOString()).toBe('2026-06-30T22:00:00.000Z');
   expect(parseBerlinZeit('2026-12-01T14:00')!.toISOString()).toBe('2026-12-01T13:00:00.000Z');
+  expect(parseBerlinZeit('01.12.2026, 14:00')!.toISOString()).toBe('2026-12-01T13:00:00.000Z'); // as staff type it
+  expect(parseBerlinZeit('1.7.2026')!.toISOString()).toBe('2026-06-30T22:00:00.000Z');
+  expect(parseBerlinZeit('31.02.2026 10:00')).toBeUndefined();
   expect(parseBerlinZeit('2026-02-30')).toBeUndefined();
   expect(parseBerlinZeit('gestern')).toBeUndefined();
 });
