@@ -114,7 +114,7 @@ test('IT-Administration sees the queues page with processes, queues and alerts; 
   // The two tables always there (others, e.g. failed workflows of other tests on the shared server, may follow).
   expect(await page.getByRole('table', { name: /Workflows nach Ablaufzustand/ }).count()).toBe(1);
   expect(await page.getByRole('table', { name: 'Roboter und OCR (BullMQ)' }).count()).toBe(1);
-  expect(await page.getByRole('rowheader', { name: 'posteingang' }).count()).toBe(1);
+  expect(await page.getByRole('rowheader', { name: 'Posteingang', exact: true }).count()).toBe(1);
   expect(await page.getByText('Test-Roboter').count()).toBe(1);
   expect(await page.locator('#alarme').count()).toBe(1);
   expect(await axeViolations()).toEqual([]);

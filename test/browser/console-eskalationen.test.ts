@@ -166,6 +166,6 @@ test('Leitung opens Weiterbewilligung and Postausgang over seeded workflows', as
   await page.getByRole('heading', { level: 1, name: 'Postausgang' }).waitFor();
   const dayRow = page.locator(`tr[data-tag="${tag(-1).toISOString().slice(0, 10)}"]`);
   await reloadUntil(dayRow, 1);
-  expect(await dayRow.textContent()).toContain('WBA_ERINNERUNG');
+  expect(await dayRow.textContent()).toContain('WBA-Erinnerung');
   expect(await page.getByRole('table', { name: /Sendungen je Tag/ }).getByRole('columnheader', { name: 'An die Post übergeben' }).count()).toBe(1);
 });
