@@ -663,6 +663,7 @@ export function registerPostkorb(app: FastifyInstance, ctx: PostkorbContext): vo
         vorgang: wf.type === DOKUMENT_WORKFLOW ? 'dokument' : 'datei',
         quelle: wf.typedSearchAttributes.get(QUELLE),
         eingangsdatum: wf.typedSearchAttributes.get(EINGANGSDATUM),
+        uebernommen: wf.startTime,
       };
       if (i >= QUARANTAENE_DETAILS_LIMIT) {
         row.hinweis = 'Einzelheiten auf der nächsten Seite, sobald die ersten Einträge bearbeitet sind.';

@@ -5,7 +5,7 @@
 import { PAGES } from '../roles';
 import type { User } from '../users';
 import { html, raw, type SafeHtml } from './html';
-import { formatCalendarDate } from './format';
+import { formatBerlinDateTime, formatCalendarDate } from './format';
 import { layout } from './layout';
 import { QUELLE_LABELS } from './postkorb';
 
@@ -14,6 +14,8 @@ export interface QuarantaeneRow {
   vorgang: 'datei' | 'dokument';
   quelle?: string;
   eingangsdatum?: Date;
+  /** When the engine took the file (start of its workflow): matches the scanner's own log, no file name needed. */
+  uebernommen?: Date;
   grund?: string;
   mediaType?: string;
   bytes?: number;
@@ -70,7 +72,7 @@ export function quarantaenePage(o: QuarantaeneListe): string {
     content = html`${o.truncated ? html`<div class="info">Angezeigt werden ${o.limit} Einträge; weitere sind vorhanden.</div>` : ''}
 <table id="quarantaene-liste">
   <caption>${o.rows.length} ${o.rows.length === 1 ? 'Eintrag' : 'Einträge'} in der Quarantäne</caption>
-  <thead><tr><th scope="col">Vorgang</th><th scope="col">Grund</th><th scope="col">Dateityp</th><th scope="col">Größe</th><th scope="col">Quelle</th><th scope="col">Eingangsdatum</th>${o.darfEntscheiden ? html`<th scope="col">Aktion</th>` : ''}</tr></thead>
+  <thead><tr><th scope="col">Vorgang</th><th scope="col">Grund</th><th scope="col">Dateityp</th><th scope="col">Größe</th><th scope="col">Quelle</th><th scope="col">Eingangsdatum</th><th scope="col">Übernommen</th>${o.darfEntscheiden ? html`<th scope="col">Aktion</th>` : ''}</tr></thead>
   <tbody>${o.rows.map((r) => html`<tr data-workflow-id="${r.workflowId}">
   <td>${r.vorgang === 'datei' ? 'Datei' : 'Dokument'}<br><code>${r.workflowId}</code></td>
   <td>${r.grund ?? html`<span class="hinweis">${r.hinweis ?? 'kein Grund angegeben'}</span>`}</td>
@@ -78,6 +80,7 @@ export function quarantaenePage(o: QuarantaeneListe): string {
   <td>${groesse(r.bytes)}</td>
   <td>${r.quelle ? (QUELLE_LABELS[r.quelle] ?? r.quelle) : '–'}</td>
   <td>${r.eingangsdatum ? formatCalendarDate(r.eingangsdatum) : '–'}</td>
+  <td>${r.uebernommen ? `${formatBerlinDateTime(r.uebernommen)} Uhr` : '–'}</td>
   ${o.darfEntscheiden ? html`<td>${aktionen(o, r)}</td>` : ''}
 </tr>`)}</tbody>
 </table>`;

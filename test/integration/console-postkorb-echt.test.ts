@@ -107,6 +107,7 @@ test('a real corrupt file in quarantine: listed with its reason, discarded by IT
   const zeile = new RegExp(`<tr data-workflow-id="${handle.workflowId}">[\\s\\S]*?</tr>`).exec(page)![0];
   expect(zeile).toContain('<td>PDF</td>');
   expect(zeile).toContain(`${kaputt.length} Byte`);
+  expect(zeile).toMatch(/<td>\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr<\/td>/); // when it was taken: IT finds the scan by the time
   expect(zeile.replace(/&quot;/g, '"').replace(/&#39;/g, "'")).toContain(grund);
 
   const ok = await admin.request(`/quarantaene/${handle.workflowId}`, { form: { _csrf: csrfOf(page), aktion: 'verwerfen', grund: 'Datei beschädigt; neue Zusendung angefordert.' } });
