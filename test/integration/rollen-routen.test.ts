@@ -22,7 +22,7 @@ const USER: Record<Role, string> = { postkorb: 'postkorb', sachbearbeitung: 'sb-
 
 /** Routes outside PAGES, with who may use them. */
 const BESONDERE: { match: (url: string) => boolean; roles: readonly Role[] | 'oeffentlich' | 'angemeldet'; api?: boolean }[] = [
-  { match: (u) => u === '/healthz' || u === '/login', roles: 'oeffentlich' },
+  { match: (u) => u === '/healthz' || u === '/login' || u === '/favicon.ico', roles: 'oeffentlich' },
   // The citizens' appointment booking (Online-Terminvergabe): public by design.
   { match: (u) => u === '/termin' || u.startsWith('/termin/'), roles: 'oeffentlich' },
   { match: (u) => u === '/logout', roles: 'angemeldet' },
