@@ -6,13 +6,11 @@
  * Resources are opened on first use from the environment of the worker: Redis
  * (AKTENLAUF_REDIS_URL_EFFECTIVE / REDIS_URL), SMTP (MAIL_SMTP_URL), Terminsystem (TERMINE_*).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import fontkit from '@pdf-lib/fontkit';
+import { dejavuBytes, fontkitMitCache } from '../../platform/pdf-schrift';
 import { PDFDocument } from 'pdf-lib';
 import { requireConnectors, type ActivityDeps } from '..';
 import { isBusinessError, TechnicalError } from '../../connectors/errors';
@@ -138,8 +136,8 @@ export function createTermineActivities(deps: ActivityDeps) {
     /** Starts the E-Akte of the new household: a record of the personal application (Vorsprache), filed once. */
     async terminLegeVorspracheAb(a: { terminId: string; bgNummer: string; tag: string; ort: string; durch: string }): Promise<{ dokumentId: string }> {
       const doc = await PDFDocument.create({ updateMetadata: false });
-      doc.registerFontkit(fontkit);
-      const font = await doc.embedFont(fs.readFileSync(path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf')), { subset: true });
+      doc.registerFontkit(fontkitMitCache);
+      const font = await doc.embedFont(dejavuBytes().regular, { subset: true });
       const page = doc.addPage([595.28, 841.89]);
       const zeilen = [
         'Vermerk: Persönliche Vorsprache zur Antragstellung (Bürgergeld)',

@@ -14,12 +14,12 @@
  * Eingangsdatum: the day the message reached the Jobcenter — the relay's own Received stamp
  * (the topmost one), not the sender's Date header; never later than now.
  */
-import fontkit from '@pdf-lib/fontkit';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { findeBgNummern } from '../../domain/identifiers';
 import { berlinDate } from '../../domain/zeit';
-import { fontBytes, umbrechen } from '../../activities/druck/briefe/render';
+import { umbrechen } from '../../activities/druck/briefe/render';
+import { dejavuBytes, fontkitMitCache } from '../../platform/pdf-schrift';
 
 export interface MailDokument {
   dateiname: string;
@@ -79,8 +79,8 @@ const MM = 72 / 25.4;
 /** The e-mail as an A4 PDF with a text layer. Deterministic for the same message. */
 export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; betreff: string; text: string }): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false }); // no creation date of today: the same e-mail, the same bytes
-  doc.registerFontkit(fontkit);
-  const fonts = fontBytes();
+  doc.registerFontkit(fontkitMitCache);
+  const fonts = dejavuBytes();
   const font = await doc.embedFont(fonts.regular, { subset: true });
   const fett = await doc.embedFont(fonts.bold, { subset: true });
   doc.setTitle(`E-Mail: ${m.betreff || '(ohne Betreff)'}`);
@@ -120,7 +120,7 @@ export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; bet
       y -= zeilenHoehe;
     }
   }
-  return Buffer.from(await doc.save({ useObjectStreams: false }));
+  return Buffer.from(await doc.save({ useObjectStreams: false, objectsPerTick: Infinity }));
 }
 
 function dateinameFuer(betreff: string): string {

@@ -8,7 +8,7 @@
  * letter's date. Same input, same bytes.
  */
 import { GlobalFonts, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import fontkit from '@pdf-lib/fontkit';
+import { fontkitMitCache } from '../../platform/pdf-schrift';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 import { mulberry32 } from '../../domain/zufall';
@@ -23,17 +23,6 @@ const MM_PT = 72 / 25.4;
 function festesDatum(iso: string | undefined): Date {
   return new Date(`${iso ?? '2026-01-01'}T09:00:00Z`);
 }
-
-/** fontkit that parses each font file once per process (pdf-lib asks it for every document). */
-const geparst = new Map<Uint8Array, unknown>();
-const fontkitMitCache = {
-  create(buf: Uint8Array, name?: string): unknown {
-    if (name !== undefined) return (fontkit.create as (b: Uint8Array, n?: string) => unknown)(buf, name);
-    let f = geparst.get(buf);
-    if (!f) geparst.set(buf, (f = fontkit.create(buf)));
-    return f;
-  },
-} as unknown as typeof fontkit;
 
 /** Draws page plans into a new PDF (vector text, fonts embedded). */
 export async function planAlsPdf(seiten: SeitenPlan[], meta: { titel: string; datum?: string }): Promise<Buffer> {

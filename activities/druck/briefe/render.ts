@@ -14,9 +14,7 @@
  *   punch mark at 148.5.
  * The address window is checked by connectors/druckzentrum/preflight.ts (unit test).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
+import { dejavuBytes, fontkitMitCache } from '../../../platform/pdf-schrift';
 import { PDFDocument, PDFName, PDFString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { anrede, anschriftZeilen, fuelleVorlage, type GefuellterBrief } from '../../../domain/brief';
 import { deutschesDatum } from '../../../domain/fristen';
@@ -28,16 +26,6 @@ const A4: [number, number] = [210 * PT, 297 * PT];
 const LINKS = 25;
 const RECHTS = 190;
 const FUSS_OBEN = 270;
-
-function fontDatei(name: string): string {
-  return path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', name);
-}
-
-let fontCache: { regular: Buffer; bold: Buffer } | undefined;
-export function fontBytes(): { regular: Buffer; bold: Buffer } {
-  fontCache ??= { regular: fs.readFileSync(fontDatei('DejaVuSans.ttf')), bold: fs.readFileSync(fontDatei('DejaVuSans-Bold.ttf')) };
-  return fontCache;
-}
 
 export interface BriefDaten {
   briefId: string;
@@ -261,8 +249,8 @@ export async function renderBrief(b: BriefDaten, vorlagen: Vorlagen): Promise<{ 
   const datumIso = `${b.datum}T00:00:00Z`;
 
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  const bytes = fontBytes();
+  doc.registerFontkit(fontkitMitCache);
+  const bytes = dejavuBytes();
   const f: Stifte = { normal: await doc.embedFont(bytes.regular, { subset: true }), fett: await doc.embedFont(bytes.bold, { subset: true }) };
   doc.setTitle(inhalt.betreff, { showInWindowTitleBar: true });
   doc.setAuthor(absender.behoerde);
