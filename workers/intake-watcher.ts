@@ -58,6 +58,8 @@ export interface IntakeOptions {
   stapel?: { min: number; max: number };
   /** For tests: the clock. */
   now?: () => number;
+  /** For tests: how an e-mail is read (default connectors/mail/eingang.ts leseMail). */
+  mailLeser?: typeof leseMail;
 }
 
 /** One outcome per file taken; a citizen app message gives one outcome per attachment (same `file`). */
@@ -365,7 +367,15 @@ export class IntakeWatcher {
     const mailDir = path.join(path.dirname(this.o.storeDir), 'mail');
     await fs.mkdir(mailDir, { recursive: true });
     await writeDurably(path.join(mailDir, `${mailHash}.eml`), roh);
-    const m = await leseMail(roh, new Date(this.now()));
+    let m: Awaited<ReturnType<typeof leseMail>>;
+    try {
+      m = await (this.o.mailLeser ?? leseMail)(roh, new Date(this.now()));
+    } catch (err) {
+      // Not readable as an e-mail: taken as it is, so it waits in the Quarantäne for a person
+      // (refusing it with 451 would make the gateway deliver it again forever).
+      this.o.log.warn({ mail: mailHash.slice(0, 12), err: (err as Error).message }, 'intake: e-mail not readable, taken as one file for the quarantine');
+      m = { eingangsdatum: berlinDate(new Date(this.now())), dokumente: [{ dateiname: 'E-Mail.eml', mediaType: 'message/rfc822', inhalt: roh }], ausgelassen: 0 };
+    }
     const hinweise: NonNullable<EingangInput['hinweise']> = {};
     if (m.bgNummer) hinweise.bgNummer = m.bgNummer;
     if (m.betreff) hinweise.betreff = m.betreff;

@@ -186,3 +186,16 @@ test('too large, a foreign sender, a technical failure: refused with the SMTP co
     await wackelig.stop();
   }
 });
+
+test('an e-mail that cannot be read as one is not refused forever: taken as it is, for the Quarantäne', async () => {
+  const kaputt = new IntakeWatcher({
+    client, taskQueue: cfg.temporal.taskQueue, dataDir: cfg.dataDir, scannerDir: cfg.intake.scannerDir, storeDir: cfg.intake.storeDir, stableMs: 0, log,
+    mailLeser: async () => { throw new Error('Unerwartetes Ende der MIME-Struktur'); },
+  });
+  const roh = Buffer.from(`Subject: kaputt ${Date.now()}\r\nContent-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\n`);
+  const r = await kaputt.nimmMail(roh);
+  expect(r.eingaenge).toEqual([{ workflowId: eingangWorkflowId(sha(roh)), result: 'gestartet', mailText: false }]);
+  const input = await startInput(r.eingaenge[0]!.workflowId);
+  expect(input).toMatchObject({ quelle: 'mail', fileName: 'E-Mail.eml', mediaType: 'message/rfc822', bytes: roh.length });
+  expect(fs.existsSync(path.join(cfg.dataDir, 'store', 'mail', `${sha(roh)}.eml`))).toBe(true);
+});
