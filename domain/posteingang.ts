@@ -168,7 +168,9 @@ export type PruefGrund =
   /** the E-Akte refused the filing (BusinessError): the reason is in `ablageFehler` */
   | 'ablage-abgelehnt'
   /** the Fachverfahren refused to create the household of a Neuantrag: the reason is in `ablageFehler` */
-  | 'neuantrag-abgelehnt';
+  | 'neuantrag-abgelehnt'
+  /** the text names several existing households (e.g. an unseparated stack): never filed without a person */
+  | 'mehrere-haushalte';
 
 export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
   konfidenz: 'Dokumentart unsicher',
@@ -179,6 +181,7 @@ export const PRUEFGRUND_LABELS: Record<PruefGrund, string> = {
   freigegeben: 'Aus der Quarantäne freigegeben',
   'ablage-abgelehnt': 'E-Akte hat die Ablage abgelehnt',
   'neuantrag-abgelehnt': 'Fachverfahren hat den Neuantrag abgelehnt',
+  'mehrere-haushalte': 'Mehrere Bedarfsgemeinschaften im Dokument genannt',
 };
 
 /** What the `zustand` query of a document workflow returns (for the Postkorb detail page). */
@@ -202,6 +205,8 @@ export interface DokumentZustand {
   quarantaeneGrund?: string;
   /** Reason of the E-Akte when it refused the filing (PruefGrund 'ablage-abgelehnt'). */
   ablageFehler?: string;
+  /** Other households the text names (reason 'mehrere-haushalte'). */
+  weitereBgNummern?: string[];
   /** Team responsible for the household (after matching). */
   teamId?: string;
   prioritaet: 'normal' | 'hoch';
@@ -349,6 +354,8 @@ export interface ZuordnenErgebnis {
   zuordnung: Zuordnung;
   haushalt?: Haushaltsbezug;
   unbekannt: boolean;
+  /** Other existing households whose BG-Nummer the text names besides the matched one: a person decides. */
+  weitereBgNummern?: string[];
 }
 
 /**

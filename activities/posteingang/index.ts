@@ -346,10 +346,22 @@ export function createPosteingangActivities(deps: PosteingangActivityDeps) {
         const bg = normalizeBgNummer(raw);
         if (bg && !kandidaten.some((k) => k.bg === bg)) kandidaten.push({ bg, quelle: 'text' });
       }
-      for (const k of kandidaten.slice(0, 4)) {
+      for (const [i, k] of kandidaten.slice(0, 4).entries()) {
         const h = await haushalt({ bgNummer: k.bg });
-        if (h) return { zuordnung: { art: 'bg-nummer', bgNummer: h.bgNummer, quelle: k.quelle }, haushalt: { teamId: h.team.id, bereich: h.team.bereich }, unbekannt: false };
-        unbekannt = true;
+        if (!h) {
+          unbekannt = true;
+          continue;
+        }
+        // Other households named in the text (an unseparated stack, another person's letter inside): a person decides.
+        // A barcode was put there by whoever scanned: it settles the household.
+        const weitere: string[] = [];
+        if (k.quelle !== 'barcode') {
+          for (const w of kandidaten.slice(i + 1, 4)) if (w.quelle === 'text' && w.bg !== h.bgNummer && (await haushalt({ bgNummer: w.bg }))) weitere.push(w.bg);
+        }
+        return {
+          zuordnung: { art: 'bg-nummer', bgNummer: h.bgNummer, quelle: k.quelle }, haushalt: { teamId: h.team.id, bereich: h.team.bereich }, unbekannt: false,
+          ...(weitere.length > 0 ? { weitereBgNummern: weitere } : {}),
+        };
       }
       for (const raw of (a.merkmale.kundennummern ?? []).slice(0, 4)) {
         const kn = normalizeKundennummer(raw);

@@ -166,6 +166,7 @@ export function createStapelActivities(pe: PosteingangActivities, reg: RegisterA
       vorarbeit.zuordnung = zu;
       // The same rule as the document workflow: filed without a person only when matched by number.
       if (zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') return zuPerson();
+      if (zu.weitereBgNummern?.length) return zuPerson();
       return {
         contentHash: e.contentHash, weiter: 'ablage', teil, seitenzahl: gelesen.seitenzahl, dokumentart: erkennung.dokumentart, bgNummer: zu.zuordnung.bgNummer,
         ...(zu.haushalt ? { teamId: zu.haushalt.teamId } : {}),

@@ -362,7 +362,7 @@ ${o.text ? html`<details${o.seiten.some((s) => s.bildUrl) ? '' : raw(' open')}><
 <h2 id="h-entscheidung">Entscheidung</h2>
 ${formular}
 ${inPruefung ? html`<h2>Warum eine Prüfung?</h2>
-<ul id="pruefgruende">${z.pruefGruende.map((g) => html`<li>${PRUEFGRUND_LABELS[g] ?? g}${(g === 'ablage-abgelehnt' || g === 'neuantrag-abgelehnt') && z.ablageFehler ? `: ${z.ablageFehler}` : ''}</li>`)}</ul>` : ''}
+<ul id="pruefgruende">${z.pruefGruende.map((g) => html`<li>${PRUEFGRUND_LABELS[g] ?? g}${(g === 'ablage-abgelehnt' || g === 'neuantrag-abgelehnt') && z.ablageFehler ? `: ${z.ablageFehler}` : ''}${g === 'mehrere-haushalte' && z.weitereBgNummern?.length ? ` (außerdem ${z.weitereBgNummern.join(', ')}; ggf. ist der Stapel nicht getrennt)` : ''}</li>`)}</ul>` : ''}
 ${z.pruefFrist && inPruefung ? html`<p>Prüfen bis: <strong${z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG ? raw(' class="ueberfaellig-text"') : ''}>${formatBerlinDateTime(new Date(z.pruefFrist))}</strong>${z.status === PosteingangStatus.PRUEFUNG_UEBERFAELLIG ? ' (überfällig)' : ''}</p>` : ''}
 <h2>Dokumentart</h2>
 ${erkennung}

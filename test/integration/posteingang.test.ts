@@ -379,3 +379,17 @@ test('a Hauptantrag of people without a household: the Postkorb reads the applic
   expect(verlauf).toContain(`Neuantrag im Fachverfahren angelegt: BG ${ergebnis.bgNummer}`);
   expect((await suchattribute(dok)).get(TEAM)).toBe(neu.team.id);
 });
+
+test('a document naming two existing households (an unseparated stack) is never filed without a person, whatever the threshold', async () => {
+  const [a, b] = [haushalte[15]!, haushalte[16]!];
+  const eins = brief(1501, 'KONTOAUSZUG', { haushalt: vorgabe(a), bgQuote: 1 });
+  const zwei = brief(1502, 'EINKOMMENSNACHWEIS', { haushalt: vorgabe(b), bgQuote: 1 });
+  // Both letters on one page, as when a separator sheet was forgotten; threshold 0: the type alone never decides.
+  const { input } = await eingang([{ zeilen: [...eins.zeilen, ...zwei.zeilen] }], { schwelle: 0 });
+  const dok = dokument(input.contentHash);
+  const z = await warteAuf(dok, 'pruefung');
+  expect(z.pruefGruende).toContain('mehrere-haushalte');
+  expect(z.weitereBgNummern).toEqual([b.bgNummer]);
+  expect(await world.connectors.eakte.find({ bgNummer: a.bgNummer })).toEqual([]);
+  expect(await world.connectors.eakte.find({ bgNummer: b.bgNummer })).toEqual([]);
+});

@@ -211,6 +211,10 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
   if (input.freigegeben) gruende.push('freigegeben');
   if (!(erkennung.confidence >= policy.schwelle)) gruende.push('konfidenz');
   if (zu.unbekannt && zu.zuordnung.art !== 'bg-nummer' && zu.zuordnung.art !== 'kundennummer') gruende.push('haushalt-unbekannt');
+  if (zu.weitereBgNummern?.length) {
+    gruende.push('mehrere-haushalte');
+    z.weitereBgNummern = zu.weitereBgNummern;
+  }
   if (zu.zuordnung.art === 'vorschlag') gruende.push('vorschlag');
   else if (zu.zuordnung.art === 'keine' && !zu.unbekannt) gruende.push('kein-haushalt');
 
