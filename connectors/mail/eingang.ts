@@ -14,6 +14,8 @@
  * Eingangsdatum: the day the message reached the Jobcenter — the relay's own Received stamp
  * (the topmost one), not the sender's Date header; never later than now.
  */
+import { createHash } from 'node:crypto';
+import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { findeBgNummern } from '../../domain/identifiers';
@@ -60,6 +62,41 @@ function empfangen(mail: ParsedMail): Date | undefined {
   return Number.isNaN(t.getTime()) ? undefined : t;
 }
 
+/** The visible text of an HTML body (no images, no link targets, quoted blocks marked with ">"). */
+function htmlAlsText(html: string): string {
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'blockquote', options: { trimEmptyLines: true } },
+    ],
+  }).trim();
+}
+
+/** Header fields a relay adds on the way: not part of what the sender wrote. */
+const TRANSPORT_KOEPFE = /^(received|return-path|delivered-to|x-[a-z0-9-]+):/i;
+
+/**
+ * What identifies the e-mail itself: its Message-ID, else a hash of the message without the header
+ * fields added in transport (the same e-mail redelivered → the same Kennung; two different ones → two).
+ */
+function kennungVon(mail: ParsedMail, roh: Buffer): string {
+  const id = mail.messageId?.trim();
+  if (id) return id.slice(0, 200);
+  const t = roh.toString('latin1');
+  const trenner = /\r?\n\r?\n/.exec(t);
+  const kopf = trenner ? t.slice(0, trenner.index) : t;
+  const rumpf = trenner ? t.slice(trenner.index) : '';
+  const felder: string[] = [];
+  for (const zeile of kopf.split(/\r?\n/)) {
+    if (/^[ \t]/.test(zeile) && felder.length > 0) felder[felder.length - 1] += zeile;
+    else felder.push(zeile);
+  }
+  const eigen = felder.filter((f) => !TRANSPORT_KOEPFE.test(f)).join('\n');
+  return `sha256:${createHash('sha256').update(eigen + rumpf, 'latin1').digest('hex').slice(0, 24)}`;
+}
+
 /** The text the sender wrote, without quoted lines of earlier messages. */
 function eigenerText(text: string): string {
   return text
@@ -77,7 +114,7 @@ function sauber(s: string): string {
 const MM = 72 / 25.4;
 
 /** The e-mail as an A4 PDF with a text layer. Deterministic for the same message. */
-export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; betreff: string; text: string }): Promise<Buffer> {
+export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; betreff: string; text: string; kennung: string }): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false }); // no creation date of today: the same e-mail, the same bytes
   doc.registerFontkit(fontkitMitCache);
   const fonts = dejavuBytes();
@@ -101,7 +138,7 @@ export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; bet
     y = page.getHeight() - 25 * MM;
   };
   const datum = m.datum ? new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(m.datum) : '(ohne Datum)';
-  for (const [label, wert] of [['Von', m.von], ['An', m.an], ['Datum', datum], ['Betreff', m.betreff || '(ohne Betreff)']] as const) {
+  for (const [label, wert] of [['Von', m.von], ['An', m.an], ['Datum', datum], ['Betreff', m.betreff || '(ohne Betreff)'], ['Kennung', m.kennung]] as const) {
     page.drawText(`${label}:`, { x: 20 * MM, y, size: groesse, font: fett });
     const zeilen = umbrechen(sauber(wert), font, groesse, breite - 25 * MM);
     for (const z of zeilen.length ? zeilen : ['']) {
@@ -134,7 +171,9 @@ export async function leseMail(roh: Buffer, jetzt: Date = new Date()): Promise<E
   const relay = empfangen(mail);
   const zeitpunkt = relay && relay.getTime() <= jetzt.getTime() ? relay : jetzt;
   const betreff = mail.subject?.trim() ? sauber(mail.subject.trim()).slice(0, 300) : undefined;
-  const text = mail.text ?? '';
+  // mailparser gives `text` for plain-text parts only when the HTML is a part of a multipart message:
+  // an HTML-only e-mail (the usual kind from webmail and phones) is turned into text here.
+  const text = mail.text ?? (typeof mail.html === 'string' ? htmlAlsText(mail.html) : '');
   const eigen = eigenerText(text);
 
   const dokumente: MailDokument[] = [];
@@ -148,7 +187,9 @@ export async function leseMail(roh: Buffer, jetzt: Date = new Date()): Promise<E
     dokumente.push({ dateiname: a.filename?.trim() || `Anhang_${i + 1}`, mediaType: a.contentType || 'application/octet-stream', inhalt: a.content });
   }
   if (dokumente.length === 0 || eigen.length >= MAIL_TEXT_MINDESTLAENGE) {
-    const pdf = await mailAlsPdf({ von: adressen(mail.from), an: adressen(mail.to), datum: mail.date ?? relay, betreff: betreff ?? '', text });
+    // Only the sender's own date is printed (a redelivery gets a new Received stamp: it must render the same);
+    // the Kennung tells apart e-mails that look alike (two empty ones are two documents).
+    const pdf = await mailAlsPdf({ von: adressen(mail.from), an: adressen(mail.to), datum: mail.date, betreff: betreff ?? '', text, kennung: kennungVon(mail, roh) });
     dokumente.unshift({ dateiname: dateinameFuer(betreff ?? ''), mediaType: 'application/pdf', inhalt: pdf, mailText: text });
   }
   const bg = [...new Set(findeBgNummern(`${betreff ?? ''}\n${eigen}`))];

@@ -1,4 +1,5 @@
 /** Reading a received e-mail into documents (connectors/mail/eingang.ts): what becomes a document, which day, which hints. */
+import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { leseMail, MAIL_TEXT_MINDESTLAENGE } from '../../connectors/mail/eingang';
@@ -55,4 +56,32 @@ test('an empty e-mail still becomes a document a person sees; an attachment with
   ].join('\r\n');
   const ohneName = await leseMail(Buffer.from(roh), JETZT);
   expect(ohneName.dokumente.map((d) => [d.dateiname, d.mediaType, d.inhalt.equals(PDF)])).toEqual([['Anhang_1', 'application/pdf', true]]);
+});
+
+test('HTML-only inside a multipart message (with a logo, with an attachment): the text is read, quoted blocks do not count', async () => {
+  const widerspruch = '<p>Hiermit lege ich <b>Widerspruch</b> gegen den Bescheid vom 02.11.2026 ein. Die Kosten der Unterkunft wurden nicht in voller Höhe anerkannt, obwohl die Miete angemessen ist. Begründung folgt.</p>';
+  const mitLogo = await leseMail(await baue({ subject: 'Rückruf', html: `<p>Bitte rufen Sie mich zurück: 0551 123456.</p><img src="cid:logo@x">`, attachments: [{ filename: 'logo.png', content: Buffer.from('89504e470d0a1a0a', 'hex'), cid: 'logo@x' }] }), JETZT);
+  expect(mitLogo.dokumente).toHaveLength(1);
+  expect(mitLogo.dokumente[0]!.mailText).toBe('Bitte rufen Sie mich zurück: 0551 123456.');
+  const mitAnhang = await leseMail(await baue({ subject: 'Widerspruch', html: widerspruch, attachments: [{ filename: 'bescheid.pdf', content: PDF }] }), JETZT);
+  expect(mitAnhang.dokumente.map((d) => d.dateiname)).toEqual(['E-Mail_Widerspruch.pdf', 'bescheid.pdf']);
+  expect(mitAnhang.dokumente[0]!.mailText).toContain('Hiermit lege ich Widerspruch gegen den Bescheid vom 02.11.2026 ein.');
+  // A short answer above a long quoted HTML history: no document of its own.
+  const zitat = `<p>Anbei.</p><blockquote>${widerspruch.repeat(3)}</blockquote>`;
+  const antwort = await leseMail(await baue({ subject: 'AW: Unterlagen', html: zitat, attachments: [{ filename: 'lohn.pdf', content: PDF }] }), JETZT);
+  expect(antwort.dokumente.map((d) => d.dateiname)).toEqual(['lohn.pdf']);
+});
+
+test('which e-mails are the same document: a redelivery with a new Received stamp is; two different empty ones are not', async () => {
+  const roh = (received: string, rumpf: string) => Buffer.from([
+    `Received: from mx by gw; ${received}`, 'From: a@example.org', 'To: posteingang@jobcenter.example', 'Subject: ohne Datum', '', rumpf, '',
+  ].join('\r\n'));
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const erste = await leseMail(roh('Fri, 20 Nov 2026 10:15:00 +0000', 'Bitte um Rückruf.'), JETZT);
+  const zweite = await leseMail(roh('Fri, 20 Nov 2026 10:20:00 +0000', 'Bitte um Rückruf.'), JETZT);
+  expect(sha(erste.dokumente[0]!.inhalt)).toBe(sha(zweite.dokumente[0]!.inhalt));
+  const leer = await leseMail(roh('Fri, 20 Nov 2026 10:15:00 +0000', ''), JETZT);
+  const unsinn = await leseMail(Buffer.from('\u0000\u0001 kein MIME, kein Kopf'), JETZT);
+  expect(sha(leer.dokumente[0]!.inhalt)).not.toBe(sha(unsinn.dokumente[0]!.inhalt));
+  expect(sha(leer.dokumente[0]!.inhalt)).not.toBe(sha(erste.dokumente[0]!.inhalt));
 });
