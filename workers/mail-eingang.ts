@@ -22,6 +22,8 @@ export interface MailEingangOptionen {
   maxBytes: number;
   /** Client addresses allowed to deliver (the relay); IPv4-mapped IPv6 counts as IPv4. */
   erlaubt: string[];
+  /** Longest wait for storing and starting before the relay gets "451" (default 60 s, well below a relay's data timeout). */
+  antwortFristMs?: number;
 }
 
 export interface LaufenderMailEingang {
@@ -61,7 +63,13 @@ export async function starteMailEingang(o: MailEingangOptionen): Promise<Laufend
           callback(new SmtpAntwort(`Nachricht zu groß (höchstens ${Math.round(o.maxBytes / 1024 / 1024)} MB)`, 552));
           return;
         }
-        o.watcher.nimmMail(Buffer.concat(teile)).then(
+        // Temporal hanging must not hang the relay: after the deadline it gets 451 and delivers again later;
+        // what finishes meanwhile is found then as already started (nothing twice, nothing lost).
+        let frist: NodeJS.Timeout | undefined;
+        const zuLange = new Promise<never>((_, reject) => {
+          frist = setTimeout(() => reject(new Error('Frist für die Übernahme überschritten')), o.antwortFristMs ?? 60_000);
+        });
+        Promise.race([o.watcher.nimmMail(Buffer.concat(teile)), zuLange]).finally(() => clearTimeout(frist)).then(
           (r) => callback(null, `Übernommen: ${r.eingaenge.length} Dokument(e), Eingangsdatum ${r.eingangsdatum}`),
           (err: unknown) => {
             o.log.warn({ err: (err as Error).message }, 'intake: e-mail not taken, relay will retry');

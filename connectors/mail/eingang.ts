@@ -12,7 +12,7 @@
  * The rendering is deterministic (dates from the message), so the same e-mail delivered twice
  * yields the same bytes and starts nothing the second time.
  * Eingangsdatum: the day the message reached the Jobcenter — the relay's own Received stamp
- * (the topmost one), not the sender's Date header; never later than now.
+ * (the topmost one), not the sender's Date header; never later than now, never more than 7 days back.
  */
 import { createHash } from 'node:crypto';
 import { convert } from 'html-to-text';
@@ -43,6 +43,8 @@ export interface EingegangeneMail {
 
 export const MAIL_TEXT_MINDESTLAENGE = 160;
 const EINGEBETTET_MAX_BYTES = 50 * 1024;
+/** Mail queues give up after 5 days (RFC 5321 suggests 4–5); an older stamp did not come from our gateway. */
+const RECEIVED_HOECHSTENS_MS = 7 * 86_400_000;
 const MAX_TEXT_ZEICHEN = 60_000;
 /** Signature parts of signed e-mails (S/MIME, OpenPGP): no document of their own. */
 const SIGNATUREN = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature', 'application/pgp-signature']);
@@ -169,7 +171,8 @@ function dateinameFuer(betreff: string): string {
 export async function leseMail(roh: Buffer, jetzt: Date = new Date()): Promise<EingegangeneMail> {
   const mail = await simpleParser(roh, { skipImageLinks: true, skipTextLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 });
   const relay = empfangen(mail);
-  const zeitpunkt = relay && relay.getTime() <= jetzt.getTime() ? relay : jetzt;
+  // A stamp in the future, or older than a mail queue ever holds a message (then not the gateway's own), counts as now.
+  const zeitpunkt = relay && relay.getTime() <= jetzt.getTime() && jetzt.getTime() - relay.getTime() <= RECEIVED_HOECHSTENS_MS ? relay : jetzt;
   const betreff = mail.subject?.trim() ? sauber(mail.subject.trim()).slice(0, 300) : undefined;
   // mailparser gives `text` for plain-text parts only when the HTML is a part of a multipart message:
   // an HTML-only e-mail (the usual kind from webmail and phones) is turned into text here.

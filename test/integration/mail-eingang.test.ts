@@ -172,6 +172,14 @@ test('too large, a foreign sender, a technical failure: refused with the SMTP co
     await fremd.stop();
   }
 
+  // Temporal hanging: the relay is not kept waiting, it gets 451 after the deadline.
+  const haengt = await starteMailEingang({ watcher: { nimmMail: () => new Promise(() => undefined) }, log, host: '127.0.0.1', port: 0, maxBytes: 1024 * 1024, erlaubt: ['127.0.0.1', '::1'], antwortFristMs: 300 });
+  try {
+    await expect(liefere(haengt.port, { subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 451 });
+  } finally {
+    await haengt.stop();
+  }
+
   let versuche = 0;
   const wackelig = await starteMailEingang({
     watcher: { nimmMail: async (roh) => (++versuche === 1 ? Promise.reject(new Error('Temporal nicht erreichbar')) : watcher.nimmMail(roh)) },

@@ -27,7 +27,7 @@ test('the signature part of a signed e-mail is no document; the quoted history d
   expect(m.ausgelassen).toBe(1);
 });
 
-test('Eingangsdatum: the gateway\'s Received stamp; none or one in the future: now', async () => {
+test('Eingangsdatum: the gateway\'s Received stamp; none, one in the future or one older than a week: now', async () => {
   const mitStempel = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; Mon, 23 Nov 2026 22:59:00 +0000' } }), JETZT);
   expect(mitStempel.eingangsdatum).toBe('2026-11-23'); // 23:59 in Berlin
   const ohne = await leseMail(await baue({ subject: 'x', text: 'x' }), JETZT);
@@ -36,6 +36,11 @@ test('Eingangsdatum: the gateway\'s Received stamp; none or one in the future: n
   expect(zukunft.eingangsdatum).toBe('2026-11-27');
   const kaputt = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; gestern' } }), JETZT);
   expect(kaputt.eingangsdatum).toBe('2026-11-27');
+  // Older than any mail queue holds a message: not our gateway's stamp (a WBA must not be backdated by a header).
+  const alt = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; Mon, 06 Jan 2020 08:00:00 +0000' } }), JETZT);
+  expect(alt.eingangsdatum).toBe('2026-11-27');
+  const vorTagen = await leseMail(await baue({ subject: 'x', text: 'x', headers: { Received: 'from a by gw; Sat, 21 Nov 2026 08:00:00 +0000' } }), JETZT);
+  expect(vorTagen.eingangsdatum).toBe('2026-11-21'); // a weekend in the queue is real
 });
 
 test('a BG-Nummer is a hint only when subject and text name exactly one', async () => {
