@@ -384,6 +384,12 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
 
   if (cfg.temporal.uiUrl) {
     const uiGuard = requireRole(...PAGES.temporal.roles);
+    const uiSchreibvorgaenge = new WeakMap<FastifyRequest, Pick<AuditEvent, 'actor' | 'role' | 'target'>>();
+    app.addHook('onResponse', async (req, reply) => {
+      const w = uiSchreibvorgaenge.get(req);
+      if (!w) return;
+      await record({ ...w, action: 'temporal-ui.schreiben', outcome: reply.statusCode < 400 ? 'erfolg' : 'fehler' });
+    });
     await app.register(fastifyHttpProxy, {
       upstream: cfg.temporal.uiUrl,
       prefix: TEMPORAL_UI_PATH,
@@ -399,9 +405,10 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
         const target = `Temporal-UI ${req.method} ${req.url.split('?')[0]!.slice(TEMPORAL_UI_PATH.length)}`.slice(0, 300);
         if (user.role !== 'it-admin') {
           await record({ actor: user.username, role: user.role, action: 'temporal-ui.schreiben', target, outcome: 'abgelehnt' });
-          return refuse(req, reply, 403, MSG.temporalNurLesen);
+          // In the shape of the Temporal API's own errors (gRPC PERMISSION_DENIED): the UI shows the message.
+          return reply.code(403).type('application/json; charset=utf-8').send({ code: 7, message: MSG.temporalNurLesen, details: [] });
         }
-        await record({ actor: user.username, role: user.role, action: 'temporal-ui.schreiben', target, outcome: 'erfolg' });
+        uiSchreibvorgaenge.set(req, { actor: user.username, role: user.role, target }); // audited with Temporal's answer (onResponse)
       },
     });
   }

@@ -15,6 +15,7 @@ import { createLogger } from '../../platform/logger';
 import { codecFromConfig, connect, makeClient } from '../../platform/temporal';
 import { TEST_PASSWORD, testConfig, testStack } from '../helpers/env';
 import { Agent, angemeldet } from '../helpers/http-agent';
+import { eventually } from '../helpers/engine';
 
 let upstream: http.Server;
 const seen: Array<{ method: string; url: string }> = [];
@@ -27,6 +28,11 @@ let cfg: Config;
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '' });
+    if ((req.url ?? '').includes('gibt-es-nicht')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 5, message: 'workflow not found' }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'self' 'unsafe-inline'" });
     res.end(`<html><body>Temporal UI ${req.method} ${req.url}</body></html>`);
   });
@@ -96,7 +102,8 @@ test('Datenschutz/Revision reads in the UI (pages, API, queries) but changes not
   for (const aktion of ['terminate', 'signal/irgendwas', 'cancel', 'reset']) {
     const r = await revision.request(`/temporal/api/v1/namespaces/default/workflows/wf-1/${aktion}`, { method: 'POST', json: {}, headers: { origin: base } });
     expect(r.res.status).toBe(403);
-    expect(r.text).toContain('nur lesen');
+    // As the Temporal API answers errors: the UI shows this message instead of "An unknown error occurred".
+    expect(JSON.parse(r.text)).toEqual({ code: 7, message: expect.stringContaining('Ihre Rolle darf nur lesen'), details: [] });
   }
   const schedule = await revision.request('/temporal/api/v1/namespaces/default/schedules/s-1', { method: 'DELETE', headers: { origin: base } });
   expect(schedule.res.status).toBe(403);
@@ -104,9 +111,14 @@ test('Datenschutz/Revision reads in the UI (pages, API, queries) but changes not
 
   const admin = await loggedIn('it-admin');
   expect((await admin.request('/temporal/api/v1/namespaces/default/workflows/wf-2/signal/weiter?x=1', { method: 'POST', json: {}, headers: { origin: base } })).res.status).toBe(200);
+  expect((await admin.request('/temporal/api/v1/namespaces/default/workflows/wf-gibt-es-nicht/terminate', { method: 'POST', json: {}, headers: { origin: base } })).res.status).toBe(404);
 
-  const eintraege: AuditEntry[] = [];
-  for await (const e of readAuditEntries(auditFile(cfg))) if (e.action === 'temporal-ui.schreiben' && /wf-|s-1/.test(e.target)) eintraege.push(e);
+  // Audited with Temporal's answer, written once the answer went out.
+  const eintraege = await eventually(async () => {
+    const alle: AuditEntry[] = [];
+    for await (const e of readAuditEntries(auditFile(cfg))) if (e.action === 'temporal-ui.schreiben' && /wf-|s-1/.test(e.target)) alle.push(e);
+    return alle.length === 7 ? alle : undefined;
+  }, 'audit entries of the UI writes');
   expect(eintraege.map((e) => [e.actor, e.outcome, e.target])).toEqual([
     ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/terminate'],
     ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/signal/irgendwas'],
@@ -114,5 +126,6 @@ test('Datenschutz/Revision reads in the UI (pages, API, queries) but changes not
     ['revision', 'abgelehnt', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-1/reset'],
     ['revision', 'abgelehnt', 'Temporal-UI DELETE /api/v1/namespaces/default/schedules/s-1'],
     ['it-admin', 'erfolg', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-2/signal/weiter'],
+    ['it-admin', 'fehler', 'Temporal-UI POST /api/v1/namespaces/default/workflows/wf-gibt-es-nicht/terminate'],
   ]);
 });
