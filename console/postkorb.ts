@@ -141,7 +141,8 @@ const filterSchema = z.object({
   ueberfaellig: z.string().optional().catch(undefined),
 });
 
-const angabe = z.string().max(120).optional().transform((v) => (v === undefined ? undefined : v.trim().replace(/\s+/g, ' ')));
+// Generous here (a too long value gets its field's message from the check, with the form kept), bounded for safety.
+const angabe = z.string().max(2000).optional().transform((v) => (v === undefined ? undefined : v.trim().replace(/\s+/g, ' ')));
 const entscheidungSchema = z.object({
   dokumentart: z.string().max(100).default(''),
   bgNummer: z.string().max(100).default(''),

@@ -44,10 +44,14 @@ export function pruefeEincheck(w: EincheckWerte): { fehler: Partial<Record<keyof
   const d = m ? DateTime.fromObject({ year: Number(m[3]), month: Number(m[2]), day: Number(m[1]) }, { zone: 'UTC' }) : null;
   if (!d || !d.isValid || d.year < 1900) fehler.geburtsdatum = 'Bitte das Geburtsdatum als TT.MM.JJJJ eingeben.';
   else if (d.toMillis() > Date.now()) fehler.geburtsdatum = 'Das Geburtsdatum liegt in der Zukunft.';
-  if (!w.strasse || w.strasse.length > 100 || /[<>]/.test(w.strasse)) fehler.strasse = 'Straße fehlt.';
-  if (!w.hausnummer || !/^[0-9A-Za-z /-]{1,10}$/.test(w.hausnummer)) fehler.hausnummer = 'Hausnummer fehlt.';
+  if (!w.strasse) fehler.strasse = 'Straße fehlt.';
+  else if (w.strasse.length > 100 || /[<>]/.test(w.strasse)) fehler.strasse = 'Straße: höchstens 100 Zeichen, ohne < und >.';
+  if (!w.hausnummer) fehler.hausnummer = 'Hausnummer fehlt.';
+  else if (!/^[0-9A-Za-z /-]{1,10}$/.test(w.hausnummer)) fehler.hausnummer = 'Hausnummer: höchstens 10 Zeichen (Ziffern, Buchstaben, / und -).';
   if (!/^\d{5}$/.test(w.plz ?? '')) fehler.plz = 'Postleitzahl mit fünf Ziffern.';
-  if (!w.ort || !name.test(w.ort)) fehler.ort = 'Ort fehlt.';
+  // Place names carry brackets and slashes: "Halle (Saale)", "Frankfurt (Oder)", "Lutherstadt Wittenberg".
+  if (!w.ort) fehler.ort = 'Ort fehlt.';
+  else if (!/^[\p{L}\p{M}][\p{L}\p{M}\d .'’()/-]{0,79}$/u.test(w.ort)) fehler.ort = 'Ort enthält unzulässige Zeichen oder ist länger als 80 Zeichen.';
   return { fehler, ...(d && d.isValid ? { geburtsdatum: d.toFormat('yyyy-MM-dd') } : {}) };
 }
 

@@ -207,6 +207,8 @@ export interface DokumentZustand {
   ablageFehler?: string;
   /** Other households the text names (reason 'mehrere-haushalte'). */
   weitereBgNummern?: string[];
+  /** Subject the source gave (the e-mail's, the citizen app message's): context for the person reviewing an attachment. */
+  betreff?: string;
   /** Team responsible for the household (after matching). */
   teamId?: string;
   prioritaet: 'normal' | 'hoch';

@@ -227,13 +227,13 @@ function neuantragFeld(o: DokumentAnsicht, artWert: string): SafeHtml {
   const n = o.eingabe?.neuantrag;
   const fehler = o.fehler?.feld === 'neuantrag';
   const offen = Boolean(n) || fehler || (artWert === 'HAUPTANTRAG' && (o.zustand.zuordnung?.art ?? 'keine') === 'keine');
-  const feld = (name: keyof EincheckWerte, label: string, extra = '') =>
-    html`<div class="feld"><label for="na-${name}">${label}</label><input type="text" id="na-${name}" name="${name}" value="${n?.[name] ?? ''}" autocomplete="off"${raw(extra)}></div>`;
+  const feld = (name: keyof EincheckWerte, label: string, laenge: number, extra = '') =>
+    html`<div class="feld"><label for="na-${name}">${label}</label><input type="text" id="na-${name}" name="${name}" value="${n?.[name] ?? ''}" maxlength="${String(laenge)}" autocomplete="off"${raw(extra)}></div>`;
   return html`<details id="neuantrag"${offen ? raw(' open') : ''}><summary>Hauptantrag ohne Bedarfsgemeinschaft: Neuantrag anlegen</summary>
   <p class="hinweis">Nur wenn die Person noch keine BG hat (Erstantrag). Angaben aus dem Antrag übernehmen: Das Fachverfahren legt Person und Bedarfsgemeinschaft an, danach wird der Antrag in deren E-Akte abgelegt.</p>
   <div class="feld"><label><input type="checkbox" name="neuantrag" value="1"${n ? raw(' checked') : ''}> Neuantrag im Fachverfahren anlegen (BG-Nummer bleibt leer)</label></div>
-  ${feld('vorname', 'Vorname')}${feld('nachname', 'Nachname')}${feld('geburtsdatum', 'Geburtsdatum (TT.MM.JJJJ)', ' inputmode="numeric"')}
-  ${feld('strasse', 'Straße')}${feld('hausnummer', 'Hausnummer')}${feld('plz', 'Postleitzahl', ' inputmode="numeric"')}${feld('ort', 'Ort')}
+  ${feld('vorname', 'Vorname', 80)}${feld('nachname', 'Nachname', 80)}${feld('geburtsdatum', 'Geburtsdatum (TT.MM.JJJJ)', 10, ' inputmode="numeric"')}
+  ${feld('strasse', 'Straße', 100)}${feld('hausnummer', 'Hausnummer', 10)}${feld('plz', 'Postleitzahl', 5, ' inputmode="numeric"')}${feld('ort', 'Ort', 80)}
   ${fehler ? html`<p class="feldfehler" id="fehler-neuantrag" role="alert">${o.fehler!.text}</p>` : ''}
 </details>`;
 }
@@ -270,10 +270,11 @@ export function topArten(z: DokumentZustand, n = 9): { art: Eingangsart; score: 
   return list.slice(0, n);
 }
 
-function zuordnungHtml(z: Zuordnung | undefined): SafeHtml {
+function zuordnungHtml(z: Zuordnung | undefined, eingang: string | undefined): SafeHtml {
   if (!z || z.art === 'keine') return html`<p id="haushalt">Kein Haushalt erkannt.</p>`;
   if (z.art === 'bg-nummer') {
-    const quelle = { barcode: 'aus dem Barcode', text: 'aus dem Text', hinweis: 'aus der Angabe in der Bürger-App, geprüft', person: 'von einer Person' }[z.quelle];
+    const angabe = eingang === 'mail' ? 'aus Betreff oder Text der E-Mail, geprüft' : 'aus der Angabe in der Bürger-App, geprüft';
+    const quelle = { barcode: 'aus dem Barcode', text: 'aus dem Text', hinweis: angabe, person: 'von einer Person' }[z.quelle];
     return html`<p id="haushalt">Gefunden: BG-Nummer <strong>${z.bgNummer}</strong> (${quelle}).</p>`;
   }
   if (z.art === 'kundennummer') return html`<p id="haushalt">Gefunden über die Kundennummer ${z.kundennummer}: BG-Nummer <strong>${z.bgNummer}</strong>.</p>`;
@@ -367,11 +368,12 @@ ${z.pruefFrist && inPruefung ? html`<p>Prüfen bis: <strong${z.status === Postei
 <h2>Dokumentart</h2>
 ${erkennung}
 <h2>Haushalt</h2>
-${zuordnungHtml(z.zuordnung)}
+${zuordnungHtml(z.zuordnung, z.quelle)}
 <h2>Eingang</h2>
 <dl class="daten">
   <dt>Eingangsdatum</dt><dd>${z.eingangsdatum ? formatCalendarDate(new Date(`${z.eingangsdatum}T00:00:00Z`)) : '–'}</dd>
   <dt>Quelle</dt><dd>${label(QUELLE_LABELS, z.quelle)}</dd>
+  ${z.betreff ? html`<dt>Betreff</dt><dd id="betreff">${z.betreff}</dd>` : ''}
   <dt>Datei</dt><dd>${z.dateiname}, Dokument ${z.teilIndex + 1}, ${z.seiten.length} ${z.seiten.length === 1 ? 'Seite' : 'Seiten'}</dd>
   <dt>Status</dt><dd id="dokument-status">${label(STATUS_LABELS, z.status)}</dd>
 </dl>

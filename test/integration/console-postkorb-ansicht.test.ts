@@ -78,6 +78,16 @@ test('top types: the recognised one first, then by score; a proposal is shown bu
   expect(nurLesen).toContain('Dieses Dokument wartet nicht (mehr) auf eine Prüfung: Abgelegt.');
 });
 
+test('an attachment of an e-mail: its subject is shown, a BG-Nummer from the e-mail is named as such', () => {
+  const z = zustand({ quelle: 'mail', betreff: 'Kontoauszug <Oktober>', zuordnung: { art: 'bg-nummer', bgNummer: '96201BG0012345', quelle: 'hinweis' } });
+  const page = dokumentPage({ user, csrf: 't', workflowId: 'dok-x-0', zustand: z, seiten: [], darfEntscheiden: true });
+  expect(page).toContain('<dt>Betreff</dt><dd id="betreff">Kontoauszug &lt;Oktober&gt;</dd>');
+  expect(page).toContain('(aus Betreff oder Text der E-Mail, geprüft)');
+  expect(page).not.toContain('Bürger-App');
+  const upload = dokumentPage({ user, csrf: 't', workflowId: 'dok-x-0', zustand: { ...z, quelle: 'upload' }, seiten: [], darfEntscheiden: true });
+  expect(upload).toContain('(aus der Angabe in der Bürger-App, geprüft)');
+});
+
 test('filters become a visibility clause of fixed values only; pages render empty states in German', () => {
   const jetzt = new Date('2026-11-26T12:00:00Z');
   expect(filterKlausel({ art: 'WBA', quelle: 'upload', von: '2026-11-01', bis: '2026-11-30', ueberfaellig: true }, jetzt))

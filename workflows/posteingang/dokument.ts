@@ -85,6 +85,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
     status: PosteingangStatus.ERFASST, contentHash: input.contentHash, teilIndex: teil.index, eingangsdatum: input.eingangsdatum,
     quelle: input.quelle, dateiname: input.fileName, seiten: teil.seiten.map((nr) => ({ nr, quelle: 'textlayer', rotation: 0 })),
     pruefGruende: [], entscheidungen: [], prioritaet: 'normal',
+    ...(input.hinweise?.betreff ? { betreff: input.hinweise.betreff } : {}),
   };
   // Decided once, before the first command (histories without the marker replay the old path).
   const lokal = patched(LOKAL_PATCH);
