@@ -4,6 +4,7 @@
  * the capacity settings for IT-Administration. Every view of the day list (names) and every
  * action lands in the audit trail; actions go to the appointment's workflow as updates.
  */
+import { berlinZeitpunktText } from '../domain/zeit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { DateTime } from 'luxon';
 import { istGueltigerTag } from '../domain/termine';
@@ -101,6 +102,10 @@ export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenCo
     if (!TERMIN_ID.test(id)) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
     const z = await ctx.dienst.zustand(id);
     if (!z) return ctx.refuse(req, reply, 404, 'Diesen Termin gibt es nicht.');
+    if (z.eincheckenAbMs !== undefined && Date.now() < z.eincheckenAbMs) {
+      // Not yet: the day of the appointment with the reason, not a form that would be refused.
+      return tagesansicht(req, reply, z.slot.standortId, z.slot.tag, { art: 'meldung', text: `Einchecken ist erst ab ${berlinZeitpunktText(z.eincheckenAbMs)} möglich.` });
+    }
     await ctx.record({ actor: user.username, role: user.role, action: 'termine.einchecken.ansehen', target: id, outcome: 'erfolg' });
     const teile = z.name.split(' ');
     return ctx.sendHtml(reply, 200, eincheckPage({ user, csrf: session.csrf, terminId: id, zustand: z, werte: { vorname: teile.slice(0, -1).join(' '), nachname: teile.at(-1) }, fehler: {} }));

@@ -147,7 +147,10 @@ test('Ein Termin an einem späteren Tag: kein Einchecken, kein „nicht erschien
   expect(zeile).not.toContain('nicht-erschienen');
   expect(zeile).not.toContain(`/termine/${t.terminId}/einchecken"`);
 
-  const csrf = csrfOf((await empfang.request(`/termine/${t.terminId}/einchecken`)).text);
+  const formular = await empfang.request(`/termine/${t.terminId}/einchecken`); // typed in directly: no form, the reason
+  expect(formular.text).not.toContain('Einchecken und Neuantrag anlegen');
+  expect(formular.text).toMatch(/Einchecken ist erst ab \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr möglich/);
+  const csrf = csrfOf(formular.text);
   const ein = await empfang.request(`/termine/${t.terminId}/einchecken`, { form: { _csrf: csrf, vorname: 'Frida', nachname: 'Morgen', geburtsdatum: '01.02.1990', strasse: 'Weender Straße', hausnummer: '1', plz: '37073', ort: 'Göttingen' } });
   expect(ein.res.status).toBe(409);
   expect(ein.text).toMatch(/Einchecken ist erst ab \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr möglich/);
