@@ -5,12 +5,14 @@
  *    anything else (Word, ZIP…) reaches the Quarantäne with the preflight's German reason, so a
  *    person sees it; images embedded in the HTML (logos, icons under 50 KB) and the signature
  *    parts of signed e-mails are not documents;
- *  - the e-mail itself is rendered as a PDF with a text layer (Von, An, Datum, Betreff, text) when
- *    it says something of its own: no attachment, or a text of at least 160 characters beyond the
- *    quoted lines ("Anbei meine Kontoauszüge" stays in the stored e-mail, named as each
- *    attachment's Betreff). A WBA written into an e-mail is recognised like one on paper.
- * The rendering is deterministic (dates from the message), so the same e-mail delivered twice
- * yields the same bytes and starts nothing the second time.
+ *  - the e-mail itself is rendered as a PDF with a text layer (Von, An, Datum, Betreff, Kennung,
+ *    text; HTML turned into text) when it says something of its own: no attachment, or a text of at
+ *    least 160 characters beyond the quoted lines ("Anbei meine Kontoauszüge" stays in the stored
+ *    e-mail; its subject is shown with each attachment). A WBA written into an e-mail is recognised
+ *    like one on paper.
+ * The rendering is deterministic (the sender's date, the Message-ID or a hash without transport
+ * headers), so the same e-mail delivered twice yields the same bytes and starts nothing the second
+ * time, and two different e-mails never render alike.
  * Eingangsdatum: the day the message reached the Jobcenter — the relay's own Received stamp
  * (the topmost one), not the sender's Date header; never later than now, never more than 7 days back.
  */
