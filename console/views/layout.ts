@@ -32,6 +32,8 @@ input[type="text"], input[type="password"] { font: inherit; width: 100%; max-wid
 .meldung { border-left: 6px solid var(--fehler); background: #fdf0f0; padding: .75rem 1rem; margin-bottom: 1rem; }
 .info { border-left: 6px solid var(--blau); background: #f0f4f9; padding: .75rem 1rem; margin-bottom: 1rem; }
 table { border-collapse: collapse; width: 100%; }
+.tabelle { overflow-x: auto; margin-bottom: 1rem; }
+.tabelle:focus-visible { outline: 3px solid var(--fokus); }
 caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
 th, td { text-align: left; vertical-align: top; padding: .5rem .75rem; border-bottom: 1px solid var(--linie); }
 thead th { border-bottom: 2px solid #505a5f; }
@@ -90,6 +92,17 @@ function header(o: LayoutOptions): SafeHtml {
 </div></header>`;
 }
 
+/**
+ * Every data table in a region that scrolls sideways when the window is narrower than the table
+ * (WCAG 1.4.10 allows it for data tables), reachable by keyboard (2.1.1), named for screen readers —
+ * so a wide table no longer makes the whole page wider than the window.
+ */
+function tabellenScrollbar(body: SafeHtml): SafeHtml {
+  return raw(String(body)
+    .replace(/<table\b/g, '<div class="tabelle" role="region" aria-label="Tabelle (seitlich scrollbar)" tabindex="0"><table')
+    .replace(/<\/table>/g, '</table></div>'));
+}
+
 export function layout(o: LayoutOptions): string {
   return html`<!doctype html>
 <html lang="de">
@@ -103,7 +116,7 @@ export function layout(o: LayoutOptions): string {
 <a class="skip" href="#inhalt">Zum Inhalt springen</a>
 ${header(o)}
 <main id="inhalt" tabindex="-1">
-${o.body}
+${tabellenScrollbar(o.body)}
 </main>
 </body>
 </html>
