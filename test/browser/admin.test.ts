@@ -120,7 +120,7 @@ test('IT-Administration sees the queues page with processes, queues and alerts; 
   expect(await axeViolations()).toEqual([]);
   // At 1024 px the wide tables scroll inside their region; the page keeps the window's width (QA).
   await page.setViewportSize({ width: 1024, height: 768 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1024);
   await page.goto(`${base}/status`);
   expect(await page.getByRole('heading', { level: 2, name: 'Alarme' }).count()).toBe(1);
 });
