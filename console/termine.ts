@@ -133,7 +133,9 @@ export function registerTermineSeiten(app: FastifyInstance, ctx: TermineSeitenCo
     const b = body(req);
     const a = await ctx.dienst.nichtErschienen(id);
     await ctx.record({ actor: user.username, role: user.role, action: 'termine.nicht-erschienen', target: id, outcome: a.ok ? 'erfolg' : 'abgelehnt' });
-    return tagesansicht(req, reply, b.standort, b.tag, a.ok ? { art: 'erfolg', text: 'Als „nicht erschienen“ vermerkt. Der Termin ist freigegeben; die Person wird freundlich eingeladen, neu zu buchen.' } : { art: 'meldung', text: a.meldung }, a.ok ? 200 : 409);
+    // The day the form came from; without it (a request typed by hand) the appointment's own day.
+    const termin = str(b.tag) && str(b.standort) ? undefined : await ctx.dienst.zustand(id);
+    return tagesansicht(req, reply, str(b.standort) || termin?.slot.standortId, str(b.tag) || termin?.slot.tag, a.ok ? { art: 'erfolg', text: 'Als „nicht erschienen“ vermerkt. Der Termin ist freigegeben; die Person wird freundlich eingeladen, neu zu buchen.' } : { art: 'meldung', text: a.meldung }, a.ok ? 200 : 409);
   });
 
   app.get(PAGES.terminKapazitaet.path, { preHandler: ctx.requireRole(...PAGES.terminKapazitaet.roles) }, async (req, reply) => {

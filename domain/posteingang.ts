@@ -125,7 +125,7 @@ export interface Erkennung {
 
 /** Where a document's household came from. */
 export type Zuordnung =
-  | { art: 'bg-nummer'; bgNummer: string; quelle: 'barcode' | 'text' | 'hinweis' | 'person' }
+  | { art: 'bg-nummer'; bgNummer: string; quelle: 'barcode' | 'text' | 'hinweis' | 'person' | 'neuantrag' }
   | { art: 'kundennummer'; bgNummer: string; kundennummer: string }
   | { art: 'vorschlag'; vorschlaege: { bgNummer: string; score: number; treffer: string[] }[] }
   | { art: 'keine' };

@@ -274,7 +274,7 @@ function zuordnungHtml(z: Zuordnung | undefined, eingang: string | undefined): S
   if (!z || z.art === 'keine') return html`<p id="haushalt">Kein Haushalt erkannt.</p>`;
   if (z.art === 'bg-nummer') {
     const angabe = eingang === 'mail' ? 'aus Betreff oder Text der E-Mail, geprüft' : 'aus der Angabe in der Bürger-App, geprüft';
-    const quelle = { barcode: 'aus dem Barcode', text: 'aus dem Text', hinweis: angabe, person: 'von einer Person' }[z.quelle];
+    const quelle = { barcode: 'aus dem Barcode', text: 'aus dem Text', hinweis: angabe, person: 'von einer Person', neuantrag: 'vom Fachverfahren für den Neuantrag angelegt' }[z.quelle];
     return html`<p id="haushalt">Gefunden: BG-Nummer <strong>${z.bgNummer}</strong> (${quelle}).</p>`;
   }
   if (z.art === 'kundennummer') return html`<p id="haushalt">Gefunden über die Kundennummer ${z.kundennummer}: BG-Nummer <strong>${z.bgNummer}</strong>.</p>`;

@@ -377,6 +377,7 @@ test('a Hauptantrag of people without a household: the Postkorb reads the applic
   expect(store.eingaenge(ergebnis.bgNummer).filter((e) => e.referenz === `${dok.workflowId}:eingang`)).toMatchObject([{ art: 'HAUPTANTRAG', eingangsdatum: input.eingangsdatum }]);
   const verlauf = (await zustand(dok)).entscheidungen.map((e) => e.was);
   expect(verlauf).toContain(`Neuantrag im Fachverfahren angelegt: BG ${ergebnis.bgNummer}`);
+  expect((await zustand(dok)).zuordnung).toEqual({ art: 'bg-nummer', bgNummer: ergebnis.bgNummer, quelle: 'neuantrag' });
   expect((await suchattribute(dok)).get(TEAM)).toBe(neu.team.id);
 });
 

@@ -154,9 +154,10 @@ test('Ein Termin an einem späteren Tag: kein Einchecken, kein „nicht erschien
   const ein = await empfang.request(`/termine/${t.terminId}/einchecken`, { form: { _csrf: csrf, vorname: 'Frida', nachname: 'Morgen', geburtsdatum: '01.02.1990', strasse: 'Weender Straße', hausnummer: '1', plz: '37073', ort: 'Göttingen' } });
   expect(ein.res.status).toBe(409);
   expect(ein.text).toMatch(/Einchecken ist erst ab \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} Uhr möglich/);
-  const ne = await empfang.request(`/termine/${t.terminId}/nicht-erschienen`, { form: { _csrf: csrf, standort: 'jc-empfang', tag: t.tag } });
+  const ne = await empfang.request(`/termine/${t.terminId}/nicht-erschienen`, { form: { _csrf: csrf } }); // without the day: its own day is shown
   expect(ne.res.status).toBe(409);
   expect(ne.text).toContain('„Nicht erschienen“ ist erst ab');
+  expect(ne.text).toContain('Frida Morgen');
   expect((await dienstStandard.zustand(t.terminId))?.status).toBe('bestaetigt');
   expect(neuantraege.some((n) => n.nachname === 'Morgen')).toBe(false);
 

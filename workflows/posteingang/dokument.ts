@@ -297,7 +297,7 @@ export async function posteingangDokument(input: DokumentInput): Promise<Dokumen
         z.teamId = e.teamId;
         setze([{ key: TEAM, value: e.teamId }]);
       }
-      z.zuordnung = { art: 'bg-nummer', bgNummer: bgNummer!, quelle: 'person' };
+      z.zuordnung = { art: 'bg-nummer', bgNummer: bgNummer!, quelle: e.neuantrag ? 'neuantrag' : 'person' };
       if (dokumentart !== erkennung.dokumentart) {
         setze([{ key: ART, value: dokumentart }]);
         if (!korrekturGespeichert) {
