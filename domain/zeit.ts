@@ -8,7 +8,12 @@ export function berlinDate(instant: Date): string {
 
 const berlinZeitpunkt = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-/** An instant as staff read it: "03.12.2026, 07:00 Uhr" (Europe/Berlin). */
+/** An instant in Europe/Berlin: "03.12.2026, 07:00". */
+export function berlinDatumUhrzeit(instant: Date): string {
+  return berlinZeitpunkt.format(instant);
+}
+
+/** An instant as staff read it in a sentence: "03.12.2026, 07:00 Uhr". */
 export function berlinZeitpunktText(instantMs: number): string {
-  return `${berlinZeitpunkt.format(new Date(instantMs))} Uhr`;
+  return `${berlinDatumUhrzeit(new Date(instantMs))} Uhr`;
 }

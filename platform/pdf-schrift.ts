@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
+import type { PDFFont } from 'pdf-lib';
 
 const geparst = new Map<Uint8Array, unknown>();
 export const fontkitMitCache = {
@@ -29,4 +30,21 @@ let dejavu: { regular: Buffer; bold: Buffer } | undefined;
 export function dejavuBytes(): { regular: Buffer; bold: Buffer } {
   dejavu ??= { regular: fs.readFileSync(dejavuDatei('DejaVuSans.ttf')), bold: fs.readFileSync(dejavuDatei('DejaVuSans-Bold.ttf')) };
   return dejavu;
+}
+
+/** Words of `text` in lines no wider than `breitePt` at `size` (a longer single word keeps its own line). */
+export function umbrechen(text: string, font: PDFFont, size: number, breitePt: number): string[] {
+  const woerter = text.split(/\s+/).filter(Boolean);
+  const zeilen: string[] = [];
+  let z = '';
+  for (const w of woerter) {
+    const kandidat = z ? `${z} ${w}` : w;
+    if (font.widthOfTextAtSize(kandidat, size) <= breitePt || !z) z = kandidat;
+    else {
+      zeilen.push(z);
+      z = w;
+    }
+  }
+  if (z) zeilen.push(z);
+  return zeilen;
 }

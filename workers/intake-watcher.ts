@@ -328,6 +328,27 @@ export class IntakeWatcher {
   }
 
   /**
+   * The parts of one message (citizen app, e-mail), each stored and started in order with the message's
+   * day and hints (BG-Nummer, subject). Throws on technical failure: the sender delivers again (idempotent).
+   */
+  private async starteTeile(
+    teile: readonly { inhalt: Buffer; dateiname: string; mediaType: string }[],
+    m: { quelle: EingangsQuelle; eingangsdatum: string; bgNummer?: string; betreff?: string },
+  ): Promise<{ workflowId: string; result: 'gestartet' | 'duplikat' }[]> {
+    const hinweise: NonNullable<EingangInput['hinweise']> = {};
+    if (m.bgNummer) hinweise.bgNummer = m.bgNummer;
+    if (m.betreff) hinweise.betreff = m.betreff;
+    const ergebnisse: { workflowId: string; result: 'gestartet' | 'duplikat' }[] = [];
+    for (const t of teile) {
+      ergebnisse.push(await this.starte(t.inhalt, {
+        quelle: m.quelle, eingangsdatum: m.eingangsdatum, fileName: t.dateiname, mediaType: t.mediaType,
+        endung: ENDUNG[t.mediaType] ?? sichereEndung(t.dateiname), hinweise,
+      }));
+    }
+    return ergebnisse;
+  }
+
+  /**
    * A message of the citizen app: validated completely first (a bad message starts nothing), then every
    * attachment stored and started. Throws only on technical failure (the sender retries; starting is idempotent).
    */
@@ -338,21 +359,7 @@ export class IntakeWatcher {
       return { ok: false, grund: p.grund };
     }
     const n = p.nachricht;
-    const hinweise: NonNullable<EingangInput['hinweise']> = {};
-    if (n.bgNummer) hinweise.bgNummer = n.bgNummer;
-    if (n.betreff) hinweise.betreff = n.betreff;
-    const eingaenge: NachrichtEingang[] = [];
-    for (const [i, a] of n.anhaenge.entries()) {
-      const r = await this.starte(a.inhalt, {
-        quelle: 'upload',
-        eingangsdatum: n.eingangsdatum,
-        fileName: a.dateiname,
-        mediaType: a.mediaType,
-        endung: ENDUNG[a.mediaType] ?? '',
-        hinweise,
-      });
-      eingaenge.push({ anhang: i + 1, ...r });
-    }
+    const eingaenge: NachrichtEingang[] = (await this.starteTeile(n.anhaenge, { quelle: 'upload', ...n })).map((r, i) => ({ anhang: i + 1, ...r }));
     this.o.log.info({ anhaenge: eingaenge.length, workflowIds: eingaenge.map((e) => e.workflowId) }, 'intake: citizen app message taken');
     return { ok: true, eingangsdatum: n.eingangsdatum, eingaenge };
   }
@@ -376,17 +383,7 @@ export class IntakeWatcher {
       this.o.log.warn({ mail: mailHash.slice(0, 12), err: (err as Error).message }, 'intake: e-mail not readable, taken as one file for the quarantine');
       m = { eingangsdatum: berlinDate(new Date(this.now())), dokumente: [{ dateiname: 'E-Mail.eml', mediaType: 'message/rfc822', inhalt: roh }], ausgelassen: 0 };
     }
-    const hinweise: NonNullable<EingangInput['hinweise']> = {};
-    if (m.bgNummer) hinweise.bgNummer = m.bgNummer;
-    if (m.betreff) hinweise.betreff = m.betreff;
-    const eingaenge: MailEingang[] = [];
-    for (const d of m.dokumente) {
-      const r = await this.starte(d.inhalt, {
-        quelle: 'mail', eingangsdatum: m.eingangsdatum, fileName: d.dateiname, mediaType: d.mediaType,
-        endung: ENDUNG[d.mediaType] ?? sichereEndung(d.dateiname), hinweise,
-      });
-      eingaenge.push({ ...r, mailText: d.mailText !== undefined });
-    }
+    const eingaenge: MailEingang[] = (await this.starteTeile(m.dokumente, { quelle: 'mail', ...m })).map((r, i) => ({ ...r, mailText: m.dokumente[i]!.mailText !== undefined }));
     this.o.log.info({ mail: mailHash.slice(0, 12), dokumente: eingaenge.length, ausgelassen: m.ausgelassen, workflowIds: eingaenge.map((e) => e.workflowId) }, 'intake: e-mail taken');
     return { eingangsdatum: m.eingangsdatum, eingaenge, ausgelassen: m.ausgelassen };
   }

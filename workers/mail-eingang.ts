@@ -9,6 +9,7 @@
  * the size limit is refused with "552" before its data is read (the relay bounces it: the citizen
  * learns it was too large, the Funktionspostfach still holds it).
  */
+import { mitFrist } from '../platform/frist';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import type { Logger } from '../platform/logger';
 import type { IntakeWatcher } from './intake-watcher';
@@ -65,11 +66,7 @@ export async function starteMailEingang(o: MailEingangOptionen): Promise<Laufend
         }
         // Temporal hanging must not hang the relay: after the deadline it gets 451 and delivers again later;
         // what finishes meanwhile is found then as already started (nothing twice, nothing lost).
-        let frist: NodeJS.Timeout | undefined;
-        const zuLange = new Promise<never>((_, reject) => {
-          frist = setTimeout(() => reject(new Error('Frist für die Übernahme überschritten')), o.antwortFristMs ?? 60_000);
-        });
-        Promise.race([o.watcher.nimmMail(Buffer.concat(teile)), zuLange]).finally(() => clearTimeout(frist)).then(
+        mitFrist(o.watcher.nimmMail(Buffer.concat(teile)), o.antwortFristMs ?? 60_000, () => new Error('Frist für die Übernahme überschritten')).then(
           (r) => callback(null, `Übernommen: ${r.eingaenge.length} Dokument(e), Eingangsdatum ${r.eingangsdatum}`),
           (err: unknown) => {
             o.log.warn({ err: (err as Error).message }, 'intake: e-mail not taken, relay will retry');

@@ -15,6 +15,7 @@
  *
  * Never throws, never hangs: every failure is an answer with a German reason for a person and a code.
  */
+import { mitFrist } from '../../platform/frist';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 
@@ -193,12 +194,8 @@ class Abbruch extends Error {
   }
 }
 
-function mitFrist<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const frist = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Abbruch('zeitueberschreitung', `Die Prüfung der Datei dauerte länger als ${Math.round(ms / 1000)} s und wurde abgebrochen.`)), ms);
-  });
-  return Promise.race([p, frist]).finally(() => clearTimeout(timer));
+function pruefFrist<T>(p: Promise<T>, ms: number): Promise<T> {
+  return mitFrist(p, ms, () => new Abbruch('zeitueberschreitung', `Die Prüfung der Datei dauerte länger als ${Math.round(ms / 1000)} s und wurde abgebrochen.`));
 }
 
 export async function pruefeDatei(inhalt: Buffer, opts: PreflightOptionen): Promise<PreflightErgebnis> {
@@ -234,7 +231,7 @@ export async function pruefeDatei(inhalt: Buffer, opts: PreflightOptionen): Prom
         ...(opts.texteMelden && pdf.textlayer && pdf.texte ? { texte: pdf.texte } : {}),
       };
     }
-    const seiten = await mitFrist(pruefeBild(inhalt, mediaType, { maxSeiten, maxPixel }), timeoutMs);
+    const seiten = await pruefFrist(pruefeBild(inhalt, mediaType, { maxSeiten, maxPixel }), timeoutMs);
     return { ok: true, seiten, mediaType, hinweise };
   } catch (err) {
     if (err instanceof Abbruch) return nein(err.code, err.grund);

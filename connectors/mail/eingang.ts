@@ -21,9 +21,8 @@ import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { PDFDocument, rgb } from 'pdf-lib';
 import { findeBgNummern } from '../../domain/identifiers';
-import { berlinDate } from '../../domain/zeit';
-import { umbrechen } from '../../activities/druck/briefe/render';
-import { dejavuBytes, fontkitMitCache } from '../../platform/pdf-schrift';
+import { berlinDate, berlinDatumUhrzeit } from '../../domain/zeit';
+import { dejavuBytes, fontkitMitCache, umbrechen } from '../../platform/pdf-schrift';
 
 export interface MailDokument {
   dateiname: string;
@@ -141,7 +140,7 @@ export async function mailAlsPdf(m: { von: string; an: string; datum?: Date; bet
     page = doc.addPage([210 * MM, 297 * MM]);
     y = page.getHeight() - 25 * MM;
   };
-  const datum = m.datum ? new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(m.datum) : '(ohne Datum)';
+  const datum = m.datum ? berlinDatumUhrzeit(m.datum) : '(ohne Datum)';
   for (const [label, wert] of [['Von', m.von], ['An', m.an], ['Datum', datum], ['Betreff', m.betreff || '(ohne Betreff)'], ['Kennung', m.kennung]] as const) {
     page.drawText(`${label}:`, { x: 20 * MM, y, size: groesse, font: fett });
     const zeilen = umbrechen(sauber(wert), font, groesse, breite - 25 * MM);

@@ -14,6 +14,7 @@
  *   and runs it again. The page scripts are idempotent against the target (Referenz), so the
  *   business result is recorded once.
  */
+import { mitFrist } from '../../platform/frist';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -247,18 +248,8 @@ function safeName(s: string): string {
 
 class JobTimeout extends Error {}
 
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new JobTimeout(`nach ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return mitFrist(p, ms, () => new JobTimeout(`nach ${ms} ms`));
 }
 
 /** Every error of a page script becomes a business or technical failure, never a crash. */

@@ -3,6 +3,7 @@ import { tagLang, type Standort } from '../../domain/termine';
 import { STATUS_TEXT, type TerminZustand } from '../../domain/termine-vorgang';
 import type { User } from '../users';
 import { berlinZeitpunktText } from '../../domain/zeit';
+import { deutschesDatum } from '../../domain/fristen';
 import { html, raw } from './html';
 import { layout } from './layout';
 
@@ -11,15 +12,11 @@ export interface EmpfangZeile {
   zustand: TerminZustand;
 }
 
-/** 2026-12-03 → 03.12.2026 */
-const tagKurz = (tag: string) => tag.split('-').reverse().join('.');
-
 /** What the Empfang can do with a confirmed appointment now: check-in and no-show only around its time. */
 function aktionen(z: EmpfangZeile, o: { csrf: string; standortId: string; tag: string; jetztMs: number }): ReturnType<typeof html> {
   const { zustand } = z;
   const einchecken = zustand.eincheckenAbMs === undefined || o.jetztMs >= zustand.eincheckenAbMs;
   const nichtErschienen = zustand.nichtErschienenAbMs === undefined || o.jetztMs >= zustand.nichtErschienenAbMs;
-  if (!einchecken && !nichtErschienen) return html`<span class="hinweis">Einchecken ab ${berlinZeitpunktText(zustand.eincheckenAbMs!)}</span>`;
   return html`${einchecken ? html`<a href="/termine/${z.terminId}/einchecken">Einchecken<span class="hinweis"> (${zustand.slot.uhrzeit})</span></a>` : html`<span class="hinweis">Einchecken ab ${berlinZeitpunktText(zustand.eincheckenAbMs!)}</span>`}
 ${nichtErschienen ? html`<form method="post" action="/termine/${z.terminId}/nicht-erschienen" style="display:inline;margin-left:1rem"><input type="hidden" name="_csrf" value="${o.csrf}"><input type="hidden" name="standort" value="${o.standortId}"><input type="hidden" name="tag" value="${o.tag}"><button type="submit" aria-label="Nicht erschienen: ${zustand.slot.uhrzeit} Uhr">Nicht erschienen</button></form>` : ''}`;
 }
@@ -30,7 +27,7 @@ ${o.meldung ? html`<div class="${o.meldung.art}" role="${o.meldung.art === 'meld
 ${o.fehler ? html`<div class="meldung" role="alert">${o.fehler}</div>` : ''}
 <form class="filter" method="get" action="/termine">
 <div class="feld"><label for="standort">Standort</label><select id="standort" name="standort">${o.standorte.map((s) => html`<option value="${s.id}"${s.id === o.standortId ? raw(' selected') : ''}>${s.name}</option>`)}</select></div>
-<div class="feld"><label for="tag">Tag</label><input type="text" id="tag" name="tag" value="${tagKurz(o.tag)}" inputmode="numeric" aria-describedby="tag-hilfe"><p class="hinweis" id="tag-hilfe">Format TT.MM.JJJJ</p></div>
+<div class="feld"><label for="tag">Tag</label><input type="text" id="tag" name="tag" value="${deutschesDatum(o.tag)}" inputmode="numeric" aria-describedby="tag-hilfe"><p class="hinweis" id="tag-hilfe">Format TT.MM.JJJJ</p></div>
 <button type="submit">Anzeigen</button>
 </form>
 <table>

@@ -3,6 +3,7 @@
  * Used by `aktenlauf doctor`, `aktenlauf status` and the console's status page.
  * Every check has a short timeout: a stopped service is reported, never waited for.
  */
+import { mitFrist } from '../../platform/frist';
 import fs from 'node:fs';
 import type { Config } from '../../platform/config';
 import { loadKeyRing } from '../../platform/codec';
@@ -33,16 +34,8 @@ export interface CheckOptions {
   timeoutMs?: number;
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`${what}: keine Antwort nach ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return mitFrist(p, ms, () => new Error(`${what}: keine Antwort nach ${ms} ms`));
 }
 
 export function embeddedRedisUrl(cfg: Config): string {

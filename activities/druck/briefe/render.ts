@@ -14,7 +14,7 @@
  *   punch mark at 148.5.
  * The address window is checked by connectors/druckzentrum/preflight.ts (unit test).
  */
-import { dejavuBytes, fontkitMitCache } from '../../../platform/pdf-schrift';
+import { dejavuBytes, fontkitMitCache, umbrechen } from '../../../platform/pdf-schrift';
 import { PDFDocument, PDFName, PDFString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { anrede, anschriftZeilen, fuelleVorlage, type GefuellterBrief } from '../../../domain/brief';
 import { deutschesDatum } from '../../../domain/fristen';
@@ -87,21 +87,6 @@ function marken(page: PDFPage): void {
   }
 }
 
-export function umbrechen(text: string, font: PDFFont, size: number, breitePt: number): string[] {
-  const woerter = text.split(/\s+/).filter(Boolean);
-  const zeilen: string[] = [];
-  let z = '';
-  for (const w of woerter) {
-    const kandidat = z ? `${z} ${w}` : w;
-    if (font.widthOfTextAtSize(kandidat, size) <= breitePt || !z) z = kandidat;
-    else {
-      zeilen.push(z);
-      z = w;
-    }
-  }
-  if (z) zeilen.push(z);
-  return zeilen;
-}
 
 /** The text, shortened with an ellipsis to fit the width. */
 function kuerze(text: string, font: PDFFont, size: number, breitePt: number): string {

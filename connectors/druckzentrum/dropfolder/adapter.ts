@@ -12,6 +12,7 @@
  * This relies on the centre acknowledging a batch (status file) before it removes it from the
  * drop folder — the README lists it as a requirement of the interface.
  */
+import { mitFrist } from '../../../platform/frist';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../../../scripts/stack/doctor';
@@ -59,16 +60,8 @@ function technisch(err: unknown, was: string): never {
   throw new TechnicalError('ORDNER_NICHT_ERREICHBAR', `Zentraldruck-Ordner: ${was} fehlgeschlagen (${code}).`, { cause: err });
 }
 
-async function mitTimeout<T>(p: Promise<T>, ms: number, was: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TechnicalError('ZEITUEBERSCHREITUNG', `Zentraldruck-Ordner: ${was} nicht innerhalb von ${ms} ms abgeschlossen.`)), ms);
-  });
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-  }
+function mitTimeout<T>(p: Promise<T>, ms: number, was: string): Promise<T> {
+  return mitFrist(p, ms, () => new TechnicalError('ZEITUEBERSCHREITUNG', `Zentraldruck-Ordner: ${was} nicht innerhalb von ${ms} ms abgeschlossen.`));
 }
 
 async function schreibeDauerhaft(file: string, data: string | Buffer): Promise<void> {
